@@ -1,0 +1,7 @@
+"""Allow ``python -m mscpso_edu``."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

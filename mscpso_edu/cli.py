@@ -1,0 +1,70 @@
+"""The ``mscpso-edu`` command line.
+
+Each command lives in the module that owns its concept and contributes a ``register(subparsers)``
+function; this module only assembles them and turns errors into one readable line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .errors import CourseError
+
+__all__ = ["build_parser", "main"]
+
+# Modules that add a subcommand. Keep the list in the order commands appear in --help.
+COMMAND_MODULES: tuple[str, ...] = (
+    "mscpso_edu.launch",
+    "mscpso_edu.check",
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors exit with status 2 and one clear line."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the parser for every ``mscpso-edu`` command."""
+    parser = _Parser(
+        prog="mscpso-edu",
+        description="An interactive course on mesenchymal stromal/stem cells (MSCs) and the "
+        "immune cells of psoriasis. Start with: mscpso-edu lab",
+    )
+    parser.add_argument("--version", action="version", version=f"mscpso-edu {__version__}")
+    subparsers = parser.add_subparsers(
+        title="commands", dest="command", metavar="COMMAND", parser_class=_Parser
+    )
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.handler(args) or 0)
+    except CourseError as error:
+        print(f"mscpso-edu {args.command}: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,47 @@
+# The course's two commands, and a few for contributors.
+#   make lab    install into .venv (first time) and open JupyterLab on lesson 00
+#   make test   install into .venv (first time) and run every test: pytest + nbval over lessons/
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: lab test test-quick lint bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/mscpso-edu lab
+
+# Tests never write to the user's home: progress, Jupyter and IPython folders live in a temporary
+# folder that is removed afterwards.
+test: $(STAMP)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	export MPLBACKEND=Agg MSCPSO_EDU_HOME="$$tmp/home" \
+	       JUPYTER_CONFIG_DIR="$$tmp/jupyter/config" JUPYTER_DATA_DIR="$$tmp/jupyter/data" \
+	       JUPYTER_RUNTIME_DIR="$$tmp/jupyter/runtime" IPYTHONDIR="$$tmp/ipython" \
+	       JUPYTER_PLATFORM_DIRS=1 PYDEVD_DISABLE_FILE_VALIDATION=1 && \
+	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS) tests lessons \
+	    --nbval-lax --nbval-current-env --nbval-cell-timeout=600
+
+# Unit tests only (no notebooks, no browser): a quick loop while editing.
+test-quick: $(STAMP)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	MPLBACKEND=Agg MSCPSO_EDU_HOME="$$tmp/home" IPYTHONDIR="$$tmp/ipython" \
+	$(BIN)/python -m pytest -p no:cacheprovider -m "not e2e and not slow" $(PYTEST_ARGS) tests
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(STAMP)
+	@for script in benchmarks/bench_*.py; do echo "== $$script"; MPLBACKEND=Agg $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

@@ -1,0 +1,394 @@
+"""The lesson linter: every notebook in ``lessons/`` follows the lesson standard.
+
+The standard (``LESSON_STANDARD.md`` in the project's shared notes) asks for a fixed skeleton:
+a title with the estimated time, learning objectives with ids, prerequisites, one setup cell of
+imports, numbered sections, an Explore activity, two figures drawn by the package, a mid-lesson
+check, key points, generated references and the end-of-lesson quiz. Notebooks are committed without
+outputs and with the standard ``python3`` kernel. Each problem names the notebook and the cell.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import CourseError, Problem
+from .paths import lessons_dir, quizzes_dir
+
+__all__ = [
+    "MEASURABLE_VERBS",
+    "Lesson",
+    "check_lessons",
+    "lint_notebook",
+    "read_lesson",
+    "read_objectives",
+]
+
+NAME_PATTERN = re.compile(r"^(\d\d)_([a-z0-9]+(?:_[a-z0-9]+)*)\.ipynb$")
+TITLE_PATTERN = re.compile(r"^# Lesson (\d\d): (\S.*)$")
+TIME_PATTERN = re.compile(r"\*\*Estimated time:\*\*\s*(\d+)\s*minutes", re.IGNORECASE)
+OBJECTIVE_PATTERN = re.compile(r"^[-*]\s+\*\*(\d\d\.[a-z])\*\*\s+(\S.*)$")
+SECTION_PATTERN = re.compile(r"^## (\d+)\. \S")
+BULLET_PATTERN = re.compile(r"^[-*]\s+\S")
+
+#: Verbs a learning objective may start with: each names something a learner can be tested on.
+MEASURABLE_VERBS = frozenset(
+    {
+        "apply", "calculate", "classify", "compare", "contrast", "critique", "decide", "defend",
+        "describe", "design", "distinguish", "estimate", "evaluate", "explain", "identify",
+        "interpret", "justify", "list", "predict", "read", "recognise", "relate", "use",
+    }
+)  # fmt: skip
+ALLOWED_IMPORT_ROOTS = frozenset({"mscpso_edu", "numpy", "matplotlib"})
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """A lesson notebook read from disk."""
+
+    path: Path
+    number: str
+    slug: str
+    cells: list[dict]
+
+    @property
+    def stem(self) -> str:
+        """``NN_slug``, the name shared by the notebook and its question bank."""
+        return f"{self.number}_{self.slug}"
+
+
+def _source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def read_lesson(path: str | Path) -> Lesson:
+    """Read a lesson notebook; raise :class:`CourseError` if it is not a valid one."""
+    path = Path(path)
+    match = NAME_PATTERN.match(path.name)
+    if not match:
+        raise CourseError(
+            "lesson notebooks are named NN_slug.ipynb (two digits, lower-case snake_case slug), "
+            f"found {path.name!r}",
+            path,
+        )
+    try:
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CourseError("no such lesson notebook", path) from None
+    except UnicodeDecodeError as error:
+        raise CourseError(f"not UTF-8 text ({error.reason})", path) from None
+    except json.JSONDecodeError as error:
+        raise CourseError(f"not valid notebook JSON: {error.msg}", path, error.lineno) from None
+    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
+        raise CourseError("not a Jupyter notebook (no list of cells)", path)
+    return Lesson(path, match.group(1), match.group(2), notebook["cells"])
+
+
+def read_objectives(path: str | Path) -> dict[str, str]:
+    """Return a lesson's learning objectives, id (``"01.a"``) to text.
+
+    Parameters
+    ----------
+    path
+        The lesson notebook.
+
+    Returns
+    -------
+    dict
+        Objective ids in the order they appear, mapped to the objective's text.
+    """
+    lesson = read_lesson(path)
+    objectives: dict[str, str] = {}
+    for cell in lesson.cells:
+        if cell.get("cell_type") != "markdown":
+            continue
+        text = _source(cell)
+        if not re.search(r"^## Learning objectives", text, re.MULTILINE):
+            continue
+        for line in text.splitlines():
+            match = OBJECTIVE_PATTERN.match(line.strip())
+            if match:
+                objectives[match.group(1)] = match.group(2).strip()
+    return objectives
+
+
+def _heading_cell(cells: list[dict], pattern: str) -> int | None:
+    regex = re.compile(pattern, re.MULTILINE | re.IGNORECASE)
+    for index, cell in enumerate(cells):
+        if cell.get("cell_type") == "markdown" and regex.search(_source(cell)):
+            return index
+    return None
+
+
+def _bullets_after_heading(text: str, heading: str) -> list[str]:
+    lines = text.splitlines()
+    bullets: list[str] = []
+    inside = False
+    for line in lines:
+        if line.startswith("#"):
+            inside = line.strip().lower().startswith(heading.lower())
+            continue
+        if inside and BULLET_PATTERN.match(line.strip()) and not line.startswith(" "):
+            bullets.append(line.strip())
+    return bullets
+
+
+def _calls(tree: ast.AST, module: str) -> list[ast.Call]:
+    """Calls of the form ``module.attr(...)`` (or ``module.sub.attr(...)``) in ``tree``."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            base = node.func.value
+            while isinstance(base, ast.Attribute):
+                base = base.value
+            if isinstance(base, ast.Name) and base.id == module:
+                found.append(node)
+    return found
+
+
+def _parse(lesson: Lesson, index: int, problems: list[Problem]) -> ast.AST | None:
+    try:
+        return ast.parse(_source(lesson.cells[index]))
+    except SyntaxError as error:
+        problems.append(
+            Problem(str(lesson.path), f"cell {index}", f"code does not parse: {error.msg}")
+        )
+        return None
+
+
+def lint_notebook(path: str | Path, *, require_bank: bool = True) -> list[Problem]:
+    """Check one lesson notebook against the lesson standard.
+
+    Parameters
+    ----------
+    path
+        The notebook.
+    require_bank
+        Whether the lesson's question bank ``quizzes/NN_slug.yaml`` must exist.
+
+    Returns
+    -------
+    list of Problem
+        Empty when the lesson meets the standard.
+    """
+    try:
+        lesson = read_lesson(path)
+    except CourseError as error:
+        return [error.as_problem()]
+    where = str(lesson.path)
+    problems: list[Problem] = []
+
+    def problem(cell: int | None, message: str) -> None:
+        problems.append(Problem(where, None if cell is None else f"cell {cell}", message))
+
+    raw = json.loads(lesson.path.read_text(encoding="utf-8"))
+    _check_clean(raw, lesson, problem)
+    cells = lesson.cells
+    if not cells:
+        problem(None, "the notebook has no cells")
+        return problems
+
+    # 1. Title, overview, time.
+    first = _source(cells[0]) if cells[0].get("cell_type") == "markdown" else ""
+    title = TITLE_PATTERN.match(first.splitlines()[0]) if first.strip() else None
+    if not title:
+        problem(0, f"the first cell must be Markdown starting '# Lesson {lesson.number}: Title'")
+    elif title.group(1) != lesson.number:
+        problem(0, f"title says lesson {title.group(1)} but the file is lesson {lesson.number}")
+    if first and not TIME_PATTERN.search(first):
+        problem(0, "the title cell needs a line '**Estimated time:** N minutes'")
+
+    # 2. Learning objectives.
+    objectives_at = _heading_cell(cells, r"^## Learning objectives")
+    if objectives_at is None:
+        problem(None, "no '## Learning objectives' cell")
+    else:
+        _check_objectives(lesson, objectives_at, problem)
+
+    # 3. Prerequisites.
+    if _heading_cell(cells, r"^## Prerequisites") is None:
+        problem(None, "no '## Prerequisites' cell")
+
+    # 4. One setup cell of imports, and no helper code anywhere.
+    code_cells = [i for i, c in enumerate(cells) if c.get("cell_type") == "code"]
+    if not code_cells:
+        problem(None, "no code cells: a lesson needs a setup cell, an explorer and its quiz")
+        return problems
+    trees: dict[int, ast.AST] = {}
+    for index in code_cells:
+        tree = _parse(lesson, index, problems)
+        if tree is not None:
+            trees[index] = tree
+    setup = code_cells[0]
+    if setup in trees:
+        _check_setup(trees[setup], setup, problem)
+    for index, tree in trees.items():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                problem(index, f"defines {node.name!r}: helpers belong in the mscpso_edu package")
+            if index != setup and isinstance(node, ast.Import | ast.ImportFrom):
+                problem(index, "imports belong in the single setup cell at the top")
+        if "np.random.seed" in _source(cells[index]):
+            problem(index, "use a seeded numpy.random.Generator, not np.random.seed")
+
+    # 5. Numbered sections.
+    numbers = [
+        int(m.group(1))
+        for c in cells
+        if c.get("cell_type") == "markdown"
+        for m in [SECTION_PATTERN.match(line) for line in _source(c).splitlines()]
+        if m
+    ]
+    if not numbers:
+        problem(None, "no numbered sections ('## 1. ...')")
+    elif numbers != list(range(1, len(numbers) + 1)):
+        problem(None, f"sections must be numbered 1, 2, 3, ... in order; found {numbers}")
+
+    # 6. Explore activity with what to notice and a question to think about.
+    explore_at = _heading_cell(cells, r"^#{2,4} .*Explore")
+    if explore_at is None:
+        problem(None, "no Explore activity (a heading containing 'Explore')")
+    else:
+        widget_cells = [i for i, t in trees.items() if i > explore_at and _calls(t, "widgets")]
+        if not widget_cells:
+            problem(explore_at, "the Explore activity needs a code cell calling a widgets explorer")
+        if _heading_cell(cells[explore_at:], r"What to notice") is None:
+            problem(explore_at, "the Explore activity needs a 'What to notice' list after it")
+        if _heading_cell(cells[explore_at:], r"\bThink\b") is None:
+            problem(explore_at, "the Explore activity needs a 'Think' question after it")
+
+    # 7. Figures drawn by the package.
+    figure_calls = sum(len(_calls(t, "diagrams")) for t in trees.values())
+    if figure_calls < 2:
+        problem(None, f"needs at least two figures from mscpso_edu.diagrams, found {figure_calls}")
+
+    # 8. Mid-lesson check.
+    check_at = _heading_cell(cells, r"^#{2,4} .*Check your understanding")
+    quiz_calls = {
+        i: [c for c in _calls(t, "quiz") if getattr(c.func, "attr", "")] for i, t in trees.items()
+    }
+    if check_at is None:
+        problem(None, "no 'Check your understanding' block")
+    elif not any(
+        i > check_at and any(c.func.attr == "check" for c in calls)
+        for i, calls in quiz_calls.items()
+    ):
+        problem(check_at, "the check needs a code cell calling quiz.check(...) after it")
+
+    # 9. Key points.
+    key_at = _heading_cell(cells, r"^## Key points")
+    if key_at is None:
+        problem(None, "no '## Key points' cell")
+    else:
+        count = len(_bullets_after_heading(_source(cells[key_at]), "## Key points"))
+        if not 3 <= count <= 6:
+            problem(key_at, f"key points need 3 to 6 bullets, found {count}")
+
+    # 10. References generated from the knowledge base.
+    refs_at = _heading_cell(cells, r"^## References")
+    if refs_at is None:
+        problem(None, "no '## References' cell")
+    elif not any(
+        i > refs_at and any(c.func.attr == "bibliography" for c in _calls(t, "knowledge"))
+        for i, t in trees.items()
+    ):
+        problem(refs_at, "generate references: call knowledge.bibliography([...]) after it")
+
+    # 11. The end-of-lesson quiz, last, with the lesson's own bank.
+    last = code_cells[-1]
+    show = [c for c in quiz_calls.get(last, []) if c.func.attr == "show"]
+    expected = lesson.stem
+    if not show:
+        problem(last, f'the last code cell must be quiz.show("{expected}")')
+    else:
+        args = show[0].args
+        slug = args[0].value if args and isinstance(args[0], ast.Constant) else None
+        if slug != expected:
+            problem(last, f'the end-of-lesson quiz must be quiz.show("{expected}"), found {slug!r}')
+    if require_bank:
+        bank = quizzes_dir() / f"{expected}.yaml"
+        if not bank.is_file():
+            problem(None, f"no question bank {bank.name} in {bank.parent}")
+    return problems
+
+
+def _check_clean(raw: dict, lesson: Lesson, problem) -> None:
+    if raw.get("nbformat") != 4:
+        problem(None, f"nbformat must be 4, found {raw.get('nbformat')!r}")
+    metadata = raw.get("metadata", {})
+    kernelspec = metadata.get("kernelspec", {})
+    if kernelspec.get("name") != "python3" or kernelspec.get("language") != "python":
+        problem(None, "kernelspec must be the standard one: name 'python3', language 'python'")
+    if "widgets" in metadata:
+        problem(None, "notebook metadata carries saved widget state: clear it before committing")
+    for index, cell in enumerate(lesson.cells):
+        if cell.get("cell_type") == "code":
+            if cell.get("outputs"):
+                problem(index, "carries outputs: commit notebooks without outputs")
+            if cell.get("execution_count") is not None:
+                problem(index, "carries an execution count: commit notebooks without them")
+
+
+def _check_objectives(lesson: Lesson, index: int, problem) -> None:
+    text = _source(lesson.cells[index])
+    bullets = _bullets_after_heading(text, "## Learning objectives")
+    if not 3 <= len(bullets) <= 6:
+        problem(index, f"learning objectives need 3 to 6 bullets, found {len(bullets)}")
+    expected_letter = "a"
+    for bullet in bullets:
+        match = OBJECTIVE_PATTERN.match(bullet)
+        if not match:
+            example = f"- **{lesson.number}.a** Verb ..."
+            problem(index, f"objective {bullet[:40]!r} must look like {example!r}")
+            continue
+        objective_id, body = match.groups()
+        if objective_id != f"{lesson.number}.{expected_letter}":
+            problem(index, f"objective {objective_id} should be {lesson.number}.{expected_letter}")
+        expected_letter = chr(ord(objective_id[-1]) + 1)
+        verb = re.sub(r"[^a-z]", "", body.split()[0].lower())
+        if verb not in MEASURABLE_VERBS:
+            problem(
+                index,
+                f"objective {objective_id} starts with {body.split()[0]!r}; start with a "
+                f"measurable verb ({', '.join(sorted(MEASURABLE_VERBS))})",
+            )
+
+
+def _check_setup(tree: ast.AST, index: int, problem) -> None:
+    statements = tree.body if isinstance(tree, ast.Module) else []
+    for node in statements:
+        if isinstance(node, ast.Import):
+            roots = {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            roots = {(node.module or "").split(".")[0]}
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            continue
+        else:
+            problem(index, "the setup cell holds imports only")
+            return
+        bad = roots - ALLOWED_IMPORT_ROOTS
+        if bad:
+            allowed = ", ".join(sorted(ALLOWED_IMPORT_ROOTS))
+            problem(index, f"the setup cell imports {sorted(bad)}; only {allowed} are allowed")
+
+
+def check_lessons(paths: Sequence[Path] = ()) -> list[Problem]:
+    """Lint every lesson notebook (or only the notebooks among ``paths``)."""
+    if paths:
+        notebooks: list[Path] = []
+        for path in paths:
+            if path.is_dir():
+                notebooks.extend(sorted(path.glob("*.ipynb")))
+            elif path.suffix == ".ipynb":
+                notebooks.append(path)
+    else:
+        notebooks = sorted(lessons_dir().glob("*.ipynb"))
+    problems: list[Problem] = []
+    for notebook in notebooks:
+        problems.extend(lint_notebook(notebook))
+    return problems

@@ -13,6 +13,17 @@ from pathlib import Path
 __all__ = ["CourseError", "Problem", "format_location"]
 
 
+def _display_path(path: str | Path) -> str:
+    """Show a path relative to the working folder when it lies inside it (shorter to read)."""
+    candidate = Path(path)
+    if candidate.is_absolute():
+        try:
+            return candidate.relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            pass
+    return str(path)
+
+
 def format_location(path: str | Path | None, line: int | str | None = None) -> str:
     """Return ``path:line`` (or ``path`` or ``""``) for messages.
 
@@ -20,7 +31,7 @@ def format_location(path: str | Path | None, line: int | str | None = None) -> s
     """
     if path is None:
         return ""
-    text = str(path)
+    text = _display_path(path)
     if line is not None:
         text += f":{line}"
     return text

@@ -1,0 +1,184 @@
+"""The lesson linter: real lessons pass; each kind of broken lesson gets one clear problem."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mscpso_edu.lessons import check_lessons, lint_notebook, read_objectives
+
+REPO = Path(__file__).resolve().parent.parent
+LESSONS = sorted((REPO / "lessons").glob("*.ipynb"))
+TEMPLATE = REPO / "lessons" / "00_start_here.ipynb"
+
+
+def test_there_is_a_first_lesson():
+    assert TEMPLATE in LESSONS
+
+
+@pytest.mark.parametrize("notebook", LESSONS, ids=lambda p: p.name)
+def test_every_lesson_meets_the_standard(notebook):
+    assert [str(p) for p in lint_notebook(notebook)] == []
+
+
+@pytest.mark.parametrize("notebook", LESSONS, ids=lambda p: p.name)
+def test_every_lesson_has_a_bank_with_the_same_slug(notebook):
+    assert (REPO / "quizzes" / f"{notebook.stem}.yaml").is_file()
+
+
+def test_objectives_are_read_with_their_ids():
+    objectives = read_objectives(TEMPLATE)
+    assert list(objectives) == ["00.a", "00.b", "00.c", "00.d"]
+    assert objectives["00.b"].startswith("Explain what a mesenchymal")
+
+
+def lesson_copy(tmp_path: Path, name: str = "00_start_here.ipynb") -> tuple[Path, dict]:
+    notebook = json.loads(TEMPLATE.read_text(encoding="utf-8"))
+    return tmp_path / name, copy.deepcopy(notebook)
+
+
+def write(path: Path, notebook: dict) -> Path:
+    path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+    return path
+
+
+def first_code_cell(notebook: dict, after: int = 0) -> int:
+    return next(
+        i for i, c in enumerate(notebook["cells"]) if c["cell_type"] == "code" and i > after
+    )
+
+
+def messages(path: Path) -> list[str]:
+    return [str(p) for p in lint_notebook(path, require_bank=False)]
+
+
+def test_the_template_copy_is_clean(tmp_path):
+    path, notebook = lesson_copy(tmp_path)
+    assert messages(write(path, notebook)) == []
+
+
+def test_outputs_and_execution_counts_are_reported_with_the_cell(tmp_path):
+    path, notebook = lesson_copy(tmp_path)
+    index = first_code_cell(notebook)
+    notebook["cells"][index]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "x"}]
+    notebook["cells"][index]["execution_count"] = 3
+    assert messages(write(path, notebook)) == [
+        f"{path}:cell {index}: carries outputs: commit notebooks without outputs",
+        f"{path}:cell {index}: carries an execution count: commit notebooks without them",
+    ]
+
+
+def test_wrong_kernel_and_saved_widget_state(tmp_path):
+    path, notebook = lesson_copy(tmp_path)
+    notebook["metadata"]["kernelspec"]["name"] = "my-env"
+    notebook["metadata"]["widgets"] = {"state": {}}
+    found = messages(write(path, notebook))
+    assert any("kernelspec must be the standard one" in m for m in found)
+    assert any("saved widget state" in m for m in found)
+
+
+def test_bad_file_name(tmp_path):
+    path, notebook = lesson_copy(tmp_path, name="Lesson-0.ipynb")
+    (problem,) = messages(write(path, notebook))
+    assert "named NN_slug.ipynb" in problem and "Lesson-0.ipynb" in problem
+
+
+def test_invalid_json_names_the_line(tmp_path):
+    path = tmp_path / "00_start_here.ipynb"
+    path.write_text('{\n "cells": [\n oops\n]}', encoding="utf-8")
+    (problem,) = messages(path)
+    assert problem.startswith(f"{path}:3: not valid notebook JSON")
+
+
+def test_title_must_match_the_file(tmp_path):
+    path, notebook = lesson_copy(tmp_path, name="03_keratinocytes.ipynb")
+    found = messages(write(path, notebook))
+    assert f"{path}:cell 0: title says lesson 00 but the file is lesson 03" in found
+
+
+def test_missing_time_line(tmp_path):
+    path, notebook = lesson_copy(tmp_path)
+    cell = notebook["cells"][0]
+    cell["source"] = "".join(cell["source"]).replace("**Estimated time:** 30 minutes", "")
+    assert messages(write(path, notebook)) == [
+        f"{path}:cell 0: the title cell needs a line '**Estimated time:** N minutes'"
+    ]
+
+
+def test_objectives_need_ids_in_order_and_measurable_verbs(tmp_path):
+    path, notebook = lesson_copy(tmp_path)
+    cell = notebook["cells"][1]
+    text = "".join(cell["source"])
+    text = text.replace("**00.b** Explain", "**00.c** Understand")
+    cell["source"] = text
+    found = messages(write(path, notebook))
+    assert f"{path}:cell 1: objective 00.c should be 00.b" in found
+    assert any("objective 00.c starts with 'Understand'" in m for m in found)
+
+
+def test_helper_code_and_stray_imports_are_refused(tmp_path):
+    path, notebook = lesson_copy(tmp_path)
+    index = first_code_cell(notebook, after=first_code_cell(notebook))
+    notebook["cells"][index]["source"] = "import os\ndef helper():\n    return 1\n"
+    found = messages(write(path, notebook))
+    assert f"{path}:cell {index}: defines 'helper': helpers belong in the mscpso_edu package" in (
+        found
+    )
+    assert f"{path}:cell {index}: imports belong in the single setup cell at the top" in found
+
+
+def test_setup_cell_imports_only_the_course_and_numpy_matplotlib(tmp_path):
+    path, notebook = lesson_copy(tmp_path)
+    index = first_code_cell(notebook)
+    notebook["cells"][index]["source"] += "\nimport pandas as pd"
+    found = messages(write(path, notebook))
+    expected = f"{path}:cell {index}: the setup cell imports ['pandas']"
+    assert any(m.startswith(expected) for m in found)
+
+
+def test_end_quiz_must_be_the_lessons_own(tmp_path):
+    path, notebook = lesson_copy(tmp_path)
+    last = max(i for i, c in enumerate(notebook["cells"]) if c["cell_type"] == "code")
+    notebook["cells"][last]["source"] = 'quiz.show("01_psoriasis")'
+    assert messages(write(path, notebook)) == [
+        f'{path}:cell {last}: the end-of-lesson quiz must be quiz.show("00_start_here"), '
+        "found '01_psoriasis'"
+    ]
+
+
+def test_missing_parts_are_each_named(tmp_path):
+    path, notebook = lesson_copy(tmp_path)
+    keep = [
+        c
+        for c in notebook["cells"]
+        if not any(h in "".join(c["source"]) for h in ("## Key points", "Check your understanding"))
+    ]
+    notebook["cells"] = keep
+    found = messages(write(path, notebook))
+    assert f"{path}: no '## Key points' cell" in found
+    assert f"{path}: no 'Check your understanding' block" in found
+
+
+def test_check_command_reports_a_broken_lesson(tmp_path):
+    path, notebook = lesson_copy(tmp_path)
+    index = first_code_cell(notebook)
+    notebook["cells"][index]["execution_count"] = 1
+    write(path, notebook)
+    result = subprocess.run(
+        [sys.executable, "-m", "mscpso_edu", "check", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert f"{path}:cell {index}: carries an execution count" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_check_lessons_covers_the_lessons_folder():
+    assert check_lessons() == []

@@ -1,0 +1,13 @@
+"""Interactive explorers over the course's models.
+
+Each ``explore_*`` function (and :func:`pasi_calculator`) returns one :class:`Explorer` widget:
+labelled controls, one persistent figure updated in place, a live readout and a Reset button.
+Setting a control's ``value`` from Python redraws before the assignment returns.
+"""
+
+from __future__ import annotations
+
+from ._base import Explorer, Readout, SolutionCache
+from .pasi_calculator import pasi_calculator
+
+__all__ = ["Explorer", "Readout", "SolutionCache", "pasi_calculator"]

@@ -1,0 +1,385 @@
+"""The machinery every explorer shares: controls, one persistent figure, a readout, reset, cache.
+
+An explorer is built by a factory function (``explore_*``) that makes its controls and figure and
+hands them to :class:`Explorer` together with two callables:
+
+``solve(values) -> result``
+    The (possibly slow) model run for the current control values; its results are kept in a small
+    LRU cache keyed by the values it depends on, so moving a slider back and forth does not
+    recompute.
+``draw(result, values) -> Readout``
+    Updates the figure's existing artists in place (``set_data``, ``set_height``, ``set_text``)
+    and returns the short readout text and the figure's alt text.
+
+Rendering is synchronous: setting any control's ``value`` from Python solves, draws and encodes a
+new PNG before the assignment returns, so tests and benchmarks can drive an explorer without a
+browser. To keep that fast the static parts of the figure (axes, ticks, labels, legend) are drawn
+once into a background that is reused (Agg "blitting"); only the artists that change are drawn on
+top. The background is redrawn when an axis's limits change.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import logging
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import ipywidgets as widgets
+from matplotlib.artist import Artist
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+
+from ..errors import CourseError
+from ..style import course_style
+
+__all__ = [
+    "CONTROL_STYLE",
+    "Explorer",
+    "Readout",
+    "SolutionCache",
+    "checkbox",
+    "dropdown",
+    "float_slider",
+    "int_slider",
+    "new_figure",
+]
+
+log = logging.getLogger(__name__)
+
+#: Let long descriptions (with units) show in full instead of being cut at a fixed width.
+CONTROL_STYLE = {"description_width": "initial"}
+_CONTROL_LAYOUT = {"width": "26em"}
+
+#: PNG compression level: 1 encodes several times faster than the default and the files are
+#: only slightly larger (flat-colour plots compress well at any level).
+_PNG_COMPRESS_LEVEL = 1
+
+
+def float_slider(
+    description: str,
+    value: float,
+    min: float,
+    max: float,
+    step: float,
+    readout_format: str = ".2f",
+    tooltip: str = "",
+) -> widgets.FloatSlider:
+    """A labelled float slider that updates when released (models are not free to run)."""
+    return widgets.FloatSlider(
+        value=value,
+        min=min,
+        max=max,
+        step=step,
+        description=description,
+        readout_format=readout_format,
+        continuous_update=False,
+        style=CONTROL_STYLE,
+        layout=_CONTROL_LAYOUT,
+        tooltip=tooltip,
+    )
+
+
+def int_slider(
+    description: str,
+    value: int,
+    min: int,
+    max: int,
+    step: int = 1,
+    tooltip: str = "",
+) -> widgets.IntSlider:
+    """A labelled integer slider that updates when released."""
+    return widgets.IntSlider(
+        value=value,
+        min=min,
+        max=max,
+        step=step,
+        description=description,
+        continuous_update=False,
+        style=CONTROL_STYLE,
+        layout=_CONTROL_LAYOUT,
+        tooltip=tooltip,
+    )
+
+
+def dropdown(
+    description: str, options: Sequence[tuple[str, Hashable]], value: Hashable, tooltip: str = ""
+) -> widgets.Dropdown:
+    """A labelled dropdown of ``(label, value)`` options."""
+    return widgets.Dropdown(
+        options=list(options),
+        value=value,
+        description=description,
+        style=CONTROL_STYLE,
+        layout=_CONTROL_LAYOUT,
+        tooltip=tooltip,
+    )
+
+
+def checkbox(description: str, value: bool, tooltip: str = "") -> widgets.Checkbox:
+    """A labelled checkbox."""
+    return widgets.Checkbox(
+        value=value,
+        description=description,
+        indent=False,
+        style=CONTROL_STYLE,
+        layout=_CONTROL_LAYOUT,
+        tooltip=tooltip,
+    )
+
+
+def new_figure(width: float, height: float, dpi: float = 90, **subplots: Any) -> Figure:
+    """Make a figure that belongs to no pyplot manager (so it never pops up or leaks).
+
+    Call inside :func:`~mscpso_edu.style.course_style` so the artists pick up the course style.
+    ``subplots`` are passed to :meth:`Figure.subplots`.
+    """
+    figure = Figure(figsize=(width, height), dpi=dpi, layout="constrained")
+    FigureCanvasAgg(figure)
+    if subplots:
+        figure.subplots(**subplots)
+    return figure
+
+
+class SolutionCache:
+    """A least-recently-used cache of model results keyed by control values.
+
+    ``hits`` and ``misses`` count lookups, so tests can check that returning to earlier values
+    does not recompute.
+    """
+
+    def __init__(self, maxsize: int = 64) -> None:
+        if maxsize < 1:
+            raise CourseError(f"cache size must be at least 1, found {maxsize}")
+        self.maxsize = maxsize
+        self.hits = 0
+        self.misses = 0
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """Return the cached value for ``key``, computing and storing it on a miss."""
+        if key in self._items:
+            self.hits += 1
+            self._items.move_to_end(key)
+            return self._items[key]
+        self.misses += 1
+        value = compute()
+        self._items[key] = value
+        if len(self._items) > self.maxsize:
+            self._items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        """Forget every stored result (the counters are kept)."""
+        self._items.clear()
+
+
+@dataclass(frozen=True)
+class Readout:
+    """What one redraw says in words: the live readout and the figure's alt text."""
+
+    text: str
+    alt: str
+
+
+class Explorer(widgets.VBox):
+    """One explorer: labelled controls, one persistent figure, a live readout and a reset button.
+
+    Parameters
+    ----------
+    title : str
+        Shown above the controls.
+    controls : mapping
+        Control name -> value widget, in display order (unless ``control_box`` lays them out).
+    figure : matplotlib.figure.Figure
+        The figure whose artists ``draw`` updates; made with :func:`new_figure`.
+    dynamic_artists : iterable of Artist
+        The artists ``draw`` changes. They are drawn on top of a cached background.
+    solve : callable
+        ``solve(values) -> result``, given a dict of the control values named in ``solve_keys``.
+    draw : callable
+        ``draw(result, values) -> Readout``, given the result and all control values.
+    solve_keys : sequence of str, optional
+        The controls the model run depends on (default: all). Display-only controls left out
+        of it never trigger a new run.
+    notes : str, optional
+        HTML shown under the figure: sources and which mappings are our interpretation.
+    control_box : Widget, optional
+        A custom layout of the controls (default: one column).
+    cache_size : int
+        How many results to keep.
+
+    Attributes
+    ----------
+    controls : dict
+        Name -> widget. Setting ``controls[name].value`` redraws before returning.
+    defaults : dict
+        The starting values, restored by :meth:`reset`.
+    readout : ipywidgets.HTML
+        The live readout.
+    image : ipywidgets.HTML
+        The figure as ``<img alt=...>``.
+    png : bytes
+        The figure's latest PNG.
+    alt_text : str
+        The figure's latest alt text.
+    error : ipywidgets.HTML
+        Empty, or the message of the last failed update.
+    last_error : Exception or None
+        The exception behind :attr:`error`.
+    cache : SolutionCache
+        Recent model results.
+    renders : int
+        How many PNGs have been produced.
+    """
+
+    def __init__(
+        self,
+        *,
+        title: str,
+        controls: Mapping[str, widgets.ValueWidget],
+        figure: Figure,
+        dynamic_artists: Iterable[Artist],
+        solve: Callable[[dict[str, Any]], Any],
+        draw: Callable[[Any, dict[str, Any]], Readout],
+        solve_keys: Sequence[str] | None = None,
+        notes: str = "",
+        control_box: widgets.Widget | None = None,
+        cache_size: int = 64,
+    ) -> None:
+        self.controls: dict[str, widgets.ValueWidget] = dict(controls)
+        self.defaults: dict[str, Any] = {name: w.value for name, w in self.controls.items()}
+        self.figure = figure
+        self.cache = SolutionCache(cache_size)
+        self.renders = 0
+        self.png = b""
+        self.alt_text = ""
+        self.last_error: Exception | None = None
+        self._solve = solve
+        self._draw = draw
+        unknown = set(solve_keys or ()) - set(self.controls)
+        if unknown:
+            raise CourseError(f"solve_keys name controls that do not exist: {sorted(unknown)}")
+        self._solve_keys = tuple(solve_keys) if solve_keys is not None else tuple(self.controls)
+        self._dynamic = list(dynamic_artists)
+        for artist in self._dynamic:
+            # Animated artists are skipped by a full draw; we draw them over the background.
+            artist.set_animated(True)
+        self._background = None
+        self._background_key: tuple = ()
+        self._suspended = False
+
+        self.readout = widgets.HTML(layout={"min_height": "2.5em"})
+        self.image = widgets.HTML()
+        self.error = widgets.HTML()
+        self.reset_button = widgets.Button(
+            description="Reset", tooltip="Restore every control to its starting value", icon="undo"
+        )
+        self.reset_button.on_click(lambda _button: self.reset())
+        for widget in self.controls.values():
+            widget.observe(self._on_change, names="value")
+
+        heading = widgets.HTML(f"<h4 style='margin:0.2em 0'>{html.escape(title)}</h4>")
+        body = control_box or widgets.VBox(list(self.controls.values()))
+        parts = [heading, body, self.reset_button, self.error, self.readout, self.image]
+        if notes:
+            parts.append(widgets.HTML(f"<div style='font-size:0.85em'>{notes}</div>"))
+        super().__init__(parts)
+        self.refresh()
+
+    # -- public -------------------------------------------------------------------------------
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The current control values by name."""
+        return {name: widget.value for name, widget in self.controls.items()}
+
+    def refresh(self) -> None:
+        """Solve (or fetch from the cache), update the artists and encode a new PNG.
+
+        Errors never escape: the message is shown in :attr:`error` and kept in
+        :attr:`last_error`, and the previous figure stays on screen.
+        """
+        try:
+            values = self.values
+            key = tuple((name, values[name]) for name in self._solve_keys)
+            result = self.cache.get(key, lambda: self._solve({k: v for k, v in key}))
+            with course_style():
+                said = self._draw(result, values)
+                self._render()
+            self.readout.value = f"<b>{html.escape(said.text)}</b>"
+            self.alt_text = said.alt
+            width, height = self.figure.canvas.get_width_height()
+            encoded = base64.b64encode(self.png).decode("ascii")
+            self.image.value = (
+                f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(said.alt)}" '
+                f'width="{width}" height="{height}" style="max-width:100%;height:auto">'
+            )
+            self.error.value = ""
+            self.last_error = None
+        except Exception as exc:  # shown to the learner, never swallowed
+            self._show_error(exc)
+
+    def reset(self) -> None:
+        """Restore every control to its starting value and redraw once."""
+        with self._hold():
+            for name, widget in self.controls.items():
+                widget.value = self.defaults[name]
+        self.refresh()
+
+    # -- internals ----------------------------------------------------------------------------
+
+    @contextmanager
+    def _hold(self):
+        self._suspended = True
+        try:
+            yield
+        finally:
+            self._suspended = False
+
+    def _on_change(self, _change: Mapping[str, Any]) -> None:
+        if not self._suspended:
+            self.refresh()
+
+    def _show_error(self, exc: Exception) -> None:
+        self.last_error = exc
+        message = str(exc) if isinstance(exc, CourseError) else f"{type(exc).__name__}: {exc}"
+        # Kept for developers at DEBUG level; the learner sees one readable line.
+        log.debug("explorer update failed", exc_info=exc)
+        self.error.value = (
+            "<div role='alert' style='color:#B00020;font-weight:bold'>"
+            f"Could not update the figure: {html.escape(message)}</div>"
+        )
+
+    def _render(self) -> None:
+        canvas = self.figure.canvas
+        key = tuple((*ax.get_xlim(), *ax.get_ylim()) for ax in self.figure.axes)
+        if self._background is None or key != self._background_key:
+            canvas.draw()
+            if self._background is None:
+                # Freeze the layout computed for the first draw: re-running the constrained
+                # layout on every change costs as much as drawing the whole figure.
+                self.figure.set_layout_engine("none")
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+            self._background_key = key
+        else:
+            canvas.restore_region(self._background)
+        for artist in self._dynamic:
+            if artist.get_visible():
+                self.figure.draw_artist(artist)
+        width, height = canvas.get_width_height()
+        buffer = io.BytesIO()
+        Image.frombuffer(
+            "RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1
+        ).convert("RGB").save(buffer, "PNG", compress_level=_PNG_COMPRESS_LEVEL)
+        self.png = buffer.getvalue()
+        self.renders += 1

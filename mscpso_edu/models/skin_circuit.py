@@ -1,0 +1,722 @@
+"""The psoriatic skin circuit of Shmarov et al. 2022, re-implemented from the authors' SBML.
+
+Shmarov F, Reynolds NJ, Zuliani P et al. *Computational design of personalized UVB phototherapy
+for psoriasis.* PLoS Comput Biol 18(9):e1010267 (2022), doi:10.1371/journal.pcbi.1010267,
+PMID 36178923; SBML ``psor_v8_4`` from the authors' repository pzuliani/psoriasis (Apache-2.0).
+The model builds on Weatherhead et al., J Invest Dermatol 2011;131:1916.
+
+Ten variables, in cells (or cytokine units) per mm^2 of epidermis, time in days:
+T cells, dendritic cells (DC), IL-23, IL-17, TNF, growth factor (GF), stem (SC),
+transit-amplifying (TA), differentiated (D) and apoptotic (A) keratinocytes. With ``u`` the UVB
+dose rate during a session and ``C = IL17 + TNF``::
+
+    T'    = t2*IL23 - t20*T - a_base*T - u*uv_eff*(T - t_min)
+    DC'   = dc_act + dc_stim(t) + t_vm*GF^n/(t_kp + GF^n) - t20*DC - a_base*DC
+            - u*uv_eff*(DC - dc_min)
+    IL23' = il232*DC - il2320*IL23
+    IL17' = il172*T - il1720*IL17
+    TNF'  = tnf2*T - tnf20*TNF
+    GF'   = sc2gf*SC + ta2gf*TA - gf20*GF
+    SC'   = sc2*C*SC - sc20*SC^2 - a_base*SC - u*uv_eff*(SC - sc_min)
+    TA'   = sc2ta*C*SC + ta2*C*TA - ta20*TA^2 - a_base*TA - u*uv_eff*(TA - ta_min)
+    D'    = ta2d*C*TA - d20*D^2 - (a_base + desq)*D
+    A'    = (all apoptosis terms above) - a20*A
+
+This is exactly the SBML's reaction network (checked against libroadrunner in the tests) with
+two simplifications that change nothing at the SBML's values: the growth-arrest branch
+(``arrest = 0`` in the SBML, so species ``R`` stays 0) and the unconnected
+adalimumab/ustekinumab compartments are left out.
+
+The model is bistable: a healthy and a psoriatic steady state coexist. They are *computed*
+(:func:`healthy_state`, :func:`psoriatic_state`) by reducing the steady-state equations to one
+equation in T and finding all its roots, so they follow any parameter change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+from scipy.integrate import solve_ivp
+from scipy.optimize import brentq
+
+from ..errors import CourseError
+from ._validate import check_known_names, check_non_negative, check_positive
+from .therapy import ConstantEffect, MSCTherapy
+
+__all__ = [
+    "STATE_NAMES",
+    "DCStimulus",
+    "SkinParameters",
+    "SkinResult",
+    "SkinState",
+    "UVBCourse",
+    "healthy_state",
+    "psoriatic_state",
+    "simulate_skin",
+    "simulate_skin_fixed_step",
+    "steady_states",
+]
+
+#: Order of the variables in state vectors and in ``SkinResult.y``.
+STATE_NAMES: tuple[str, ...] = ("T", "DC", "IL23", "IL17", "TNF", "GF", "SC", "TA", "D", "A")
+
+_REF = "shmarov2022"
+_CELLS = "cells/mm^2"
+
+
+def _p(value: float, unit: str, description: str, ref: str = _REF) -> float:
+    """A parameter field carrying unit, reference and description as metadata."""
+    return field(default=value, metadata={"unit": unit, "ref": ref, "description": description})
+
+
+@dataclass(frozen=True)
+class SkinParameters:
+    """Parameters of the skin circuit, with the SBML's names and values (psor_v8_4).
+
+    Every field's metadata holds ``unit``, ``ref`` (reference id) and ``description``:
+    ``dataclasses.fields(SkinParameters)[0].metadata["unit"]``. Change values with
+    :meth:`replace`, which rejects unknown names.
+    """
+
+    t2: float = _p(55.0, "1/day (T cells per IL-23 unit)", "IL-23-driven T-cell expansion")
+    t20: float = _p(1.51, "1/day", "T-cell and dendritic-cell removal rate")
+    il172: float = _p(0.5, "1/day (IL-17 per T cell)", "IL-17 production per T cell")
+    il1720: float = _p(36.5, "1/day", "IL-17 removal rate")
+    tnf2: float = _p(0.5, "1/day (TNF per T cell)", "TNF production per T cell")
+    tnf20: float = _p(36.5, "1/day", "TNF removal rate")
+    gf20: float = _p(36.5, "1/day", "growth-factor removal rate")
+    sc2gf: float = _p(1.0, "1/day (GF per stem cell)", "growth factor made by stem cells")
+    ta2gf: float = _p(1.0, "1/day (GF per TA cell)", "growth factor made by TA cells")
+    dc_act: float = _p(1880.0, f"{_CELLS}/day", "baseline dendritic-cell influx")
+    t_vm: float = _p(6000.0, f"{_CELLS}/day", "maximal GF-driven dendritic-cell influx")
+    t_kp: float = _p(3e12, "GF units^n", "half-saturation constant of GF-driven DC influx")
+    n: float = _p(4.0, "1", "Hill exponent of GF-driven DC influx")
+    il232: float = _p(1.0, "1/day (IL-23 per DC)", "IL-23 production per dendritic cell")
+    il2320: float = _p(36.5, "1/day", "IL-23 removal rate")
+    sc2: float = _p(1.7635e-3, "mm^2/day (per cytokine unit)", "cytokine-driven stem-cell division")
+    sc20: float = _p(1.8135e-5, "mm^2/(cell day)", "stem-cell crowding")
+    sc2ta: float = _p(1.5415e-3, "1/day (per cytokine unit)", "stem to TA production")
+    ta2: float = _p(1.7562e-3, "1/day (per cytokine unit)", "cytokine-driven TA division")
+    ta20: float = _p(3.7321e-6, "mm^2/(cell day)", "TA crowding")
+    ta2d: float = _p(1.8063e-3, "1/day (per cytokine unit)", "TA to differentiated production")
+    d20: float = _p(5.05e-7, "mm^2/(cell day)", "differentiated-cell crowding")
+    desq: float = _p(0.004752946, "1/day", "desquamation of differentiated cells")
+    a_base: float = _p(0.0036, "1/day", "baseline apoptosis rate of every cell type")
+    a20: float = _p(36.0, "1/day", "removal of apoptotic cells")
+    uv_eff: float = _p(0.16, "1/(dose unit day)", "UVB-induced apoptosis per unit dose")
+    t_min: float = _p(1556.09, _CELLS, "T-cell level below which UVB stops killing T cells")
+    dc_min: float = _p(1563.06, _CELLS, "DC level below which UVB stops killing DCs")
+    sc_min: float = _p(3947.21, _CELLS, "stem-cell level below which UVB stops killing")
+    ta_min: float = _p(22224.4, _CELLS, "TA level below which UVB stops killing")
+    totC_min: float = _p(79828.0, _CELLS, "healthy total cells (PASI-proxy scale)")
+    totC_max: float = _p(266011.65, _CELLS, "psoriatic total cells (PASI-proxy scale)")
+    t_max: float = _p(4783.0, _CELLS, "psoriatic T cells (PASI-proxy scale)")
+    d_min: float = _p(50529.3, _CELLS, "healthy differentiated cells (PASI-proxy scale)")
+    d_max: float = _p(173504.0, _CELLS, "psoriatic differentiated cells (PASI-proxy scale)")
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            value = check_non_negative(f"skin parameter {f.name}", getattr(self, f.name))
+            object.__setattr__(self, f.name, value)
+        for name in ("il1720", "tnf20", "il2320", "gf20", "a20", "n"):
+            check_positive(f"skin parameter {name}", getattr(self, name))
+
+    def replace(self, **changes: float) -> SkinParameters:
+        """Return a copy with some values changed; unknown names raise :class:`CourseError`."""
+        check_known_names("skin parameter", changes, self.names())
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        """Names of all parameters."""
+        return tuple(f.name for f in dataclasses.fields(cls))
+
+    @classmethod
+    def metadata(cls, name: str) -> Mapping[str, str]:
+        """Unit, reference and description of parameter ``name``."""
+        check_known_names("skin parameter", [name], cls.names())
+        return next(f.metadata for f in dataclasses.fields(cls) if f.name == name)
+
+
+@dataclass(frozen=True)
+class DCStimulus:
+    """Extra dendritic-cell influx (``dc_stim``) of ``rate`` cells/mm^2/day for ``duration`` days.
+
+    The default is the SBML's onset trigger: 3000/day from day 150 for 4 days
+    (events ``event_13``/``event_14`` of psor_v8_4).
+    """
+
+    start: float = 150.0
+    duration: float = 4.0
+    rate: float = 3000.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "start", check_non_negative("stimulus start (day)", self.start))
+        object.__setattr__(
+            self, "duration", check_positive("stimulus duration (days)", self.duration)
+        )
+        object.__setattr__(
+            self, "rate", check_non_negative("stimulus rate (DCs/mm^2/day)", self.rate)
+        )
+
+    @property
+    def end(self) -> float:
+        """Day the stimulus stops."""
+        return self.start + self.duration
+
+
+# The published UVB course, transcribed from the 25 dose_k_a / dose_k_b event pairs of
+# psor_v8_4: session k starts at time_uvb + offset, sets uv_dose to the dose, and ends
+# a_time = 1 day later. Three sessions a week for 8 weeks plus one, doses rising from 0.7 to
+# 3.427. tests/test_skin_circuit.py re-reads the SBML to check this table.
+_PUBLISHED_UVB_OFFSETS = (0, 2, 4, 7, 9, 11, 14, 16, 18, 21, 23, 25, 28, 30, 32, 35, 37, 39,
+                          42, 44, 46, 49, 51, 53, 56)  # fmt: skip
+_PUBLISHED_UVB_DOSES = (0.7, 0.7, 0.98, 0.98, 1.323, 1.323, 1.72, 1.72, 2.15, 2.15, 2.58, 2.58,
+                        2.967, 2.967, 3.264, 3.264, 3.427, 3.427, 3.427, 3.427, 3.427, 3.427,
+                        3.427, 3.427, 3.427)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class UVBCourse:
+    """A course of UVB sessions: each sets the dose rate ``uv_dose`` for ``session_days``.
+
+    Parameters
+    ----------
+    session_days : tuple of float
+        Start day of each session.
+    doses : tuple of float
+        ``uv_dose`` of each session (the SBML's dose units, multiplied by ``uv_eff``).
+    session_length : float
+        Days each session's dose acts (the SBML's ``a_time`` = 1 day).
+    """
+
+    session_days: tuple[float, ...]
+    doses: tuple[float, ...]
+    session_length: float = 1.0
+
+    def __post_init__(self) -> None:
+        days = tuple(check_non_negative("UVB session day", d) for d in self.session_days)
+        doses = tuple(check_non_negative("UVB dose", d) for d in self.doses)
+        if len(days) != len(doses):
+            raise CourseError(
+                f"UVB course needs one dose per session: {len(days)} days, {len(doses)} doses"
+            )
+        length = check_positive("UVB session length (days)", self.session_length)
+        ordered = sorted(zip(days, doses, strict=True))
+        for (first, _), (second, _) in itertools.pairwise(ordered):
+            if second < first + length:
+                raise CourseError(f"UVB sessions at days {first} and {second} overlap")
+        object.__setattr__(self, "session_days", tuple(d for d, _ in ordered))
+        object.__setattr__(self, "doses", tuple(x for _, x in ordered))
+        object.__setattr__(self, "session_length", length)
+
+    @classmethod
+    def published(cls, start_day: float = 300.0) -> UVBCourse:
+        """The course in the SBML (25 sessions over 57 days), starting on ``start_day``."""
+        start = check_non_negative("UVB start day", start_day)
+        return cls(tuple(start + o for o in _PUBLISHED_UVB_OFFSETS), _PUBLISHED_UVB_DOSES)
+
+    def breakpoints(self) -> tuple[float, ...]:
+        """Days at which the dose rate changes."""
+        return tuple(t for d in self.session_days for t in (d, d + self.session_length))
+
+    def dose_at(self, t: float) -> float:
+        """``uv_dose`` at day ``t`` (0 between sessions)."""
+        for day, dose in zip(self.session_days, self.doses, strict=True):
+            if day <= t < day + self.session_length:
+                return dose
+        return 0.0
+
+
+@dataclass(frozen=True)
+class SkinState:
+    """One state of the skin circuit (for example a steady state), variables by name."""
+
+    T: float
+    DC: float
+    IL23: float
+    IL17: float
+    TNF: float
+    GF: float
+    SC: float
+    TA: float
+    D: float
+    A: float
+    stable: bool | None = None
+
+    def as_array(self) -> np.ndarray:
+        """The state as an array in :data:`STATE_NAMES` order."""
+        return np.array([getattr(self, name) for name in STATE_NAMES])
+
+    @property
+    def keratinocytes(self) -> float:
+        """Living keratinocytes SC + TA + D (cells/mm^2)."""
+        return self.SC + self.TA + self.D
+
+    @property
+    def total_cells(self) -> float:
+        """All cells, the SBML's ``totC`` = SC + TA + D + A + T + DC (cells/mm^2)."""
+        return self.SC + self.TA + self.D + self.A + self.T + self.DC
+
+    @property
+    def turnover_days(self) -> float:
+        """Epidermal turnover time (days), the SBML's ``turnover`` rule; see SkinResult."""
+        return float(_turnover(self.as_array(), SkinParameters()))
+
+
+# --- right-hand side ------------------------------------------------------------------------
+
+_MODULATED = ("t2", "t20", "il232", "il1720", "tnf20", "sc2", "ta2")
+
+
+def _make_rhs(p: SkinParameters, stim: float, uv: float, fixed: Mapping[str, float], dynamic):
+    """Build the ODE right-hand side for one segment with constant stimulus and UVB dose.
+
+    ``fixed`` multiplies parameters for the whole segment (constant therapies); ``dynamic`` is a
+    tuple of therapies whose multipliers change within the segment (MSC exposure).
+    Plain-float arithmetic: for ten variables it is several times faster than numpy arrays.
+    """
+    t2_0 = p.t2 * fixed.get("t2", 1.0)
+    t20_0 = p.t20 * fixed.get("t20", 1.0)
+    il232_0 = p.il232 * fixed.get("il232", 1.0)
+    il1720_0 = p.il1720 * fixed.get("il1720", 1.0)
+    tnf20_0 = p.tnf20 * fixed.get("tnf20", 1.0)
+    sc2_0 = p.sc2 * fixed.get("sc2", 1.0)
+    ta2_0 = p.ta2 * fixed.get("ta2", 1.0)
+    il172, tnf2, gf20, sc2gf, ta2gf = p.il172, p.tnf2, p.gf20, p.sc2gf, p.ta2gf
+    dc_in, t_vm, t_kp, n = p.dc_act + stim, p.t_vm, p.t_kp, p.n
+    il2320, sc20, sc2ta, ta20, ta2d, d20 = p.il2320, p.sc20, p.sc2ta, p.ta20, p.ta2d, p.d20
+    a_base, a20, d_loss = p.a_base, p.a20, p.a_base + p.desq
+    kill = uv * p.uv_eff
+    t_min, dc_min, sc_min, ta_min = p.t_min, p.dc_min, p.sc_min, p.ta_min
+
+    def rhs(t, y):
+        T, DC, IL23, IL17, TNF, GF, SC, TA, D, A = y
+        t2, t20, il232, il1720, tnf20, sc2, ta2 = (
+            t2_0, t20_0, il232_0, il1720_0, tnf20_0, sc2_0, ta2_0,
+        )  # fmt: skip
+        if dynamic:
+            m = {"t2": 1.0, "t20": 1.0, "il232": 1.0, "il1720": 1.0, "tnf20": 1.0,
+                 "sc2": 1.0, "ta2": 1.0}  # fmt: skip
+            for therapy in dynamic:
+                for name, factor in therapy.factors(t).items():
+                    m[name] *= factor
+            t2 *= m["t2"]
+            t20 *= m["t20"]
+            il232 *= m["il232"]
+            il1720 *= m["il1720"]
+            tnf20 *= m["tnf20"]
+            sc2 *= m["sc2"]
+            ta2 *= m["ta2"]
+        C = IL17 + TNF
+        gfn = GF**n if GF > 0 else 0.0
+        uv_t = kill * (T - t_min)
+        uv_dc = kill * (DC - dc_min)
+        uv_sc = kill * (SC - sc_min)
+        uv_ta = kill * (TA - ta_min)
+        return [
+            t2 * IL23 - (t20 + a_base) * T - uv_t,
+            dc_in + t_vm * gfn / (t_kp + gfn) - (t20 + a_base) * DC - uv_dc,
+            il232 * DC - il2320 * IL23,
+            il172 * T - il1720 * IL17,
+            tnf2 * T - tnf20 * TNF,
+            sc2gf * SC + ta2gf * TA - gf20 * GF,
+            sc2 * C * SC - sc20 * SC * SC - a_base * SC - uv_sc,
+            sc2ta * C * SC + ta2 * C * TA - ta20 * TA * TA - a_base * TA - uv_ta,
+            ta2d * C * TA - d20 * D * D - d_loss * D,
+            a_base * (T + DC + SC + TA + D) + uv_t + uv_dc + uv_sc + uv_ta - a20 * A,
+        ]
+
+    return rhs
+
+
+def _turnover(y: np.ndarray, p: SkinParameters) -> np.ndarray:
+    """The SBML's ``turnover`` rule: days to replace the proliferative and differentiated pools."""
+    _T, _DC, _IL23, IL17, TNF, _GF, SC, TA, D, _A = y
+    C = IL17 + TNF
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (SC + TA) / ((p.sc2 + p.sc2ta) * C * SC + p.ta2 * C * TA) + D / (p.ta2d * C * TA)
+
+
+# --- steady states --------------------------------------------------------------------------
+
+
+def _state_from_t(T: float, p: SkinParameters) -> np.ndarray:
+    """Steady values of every variable given T (no stimulus, no UVB, no therapy)."""
+    IL17 = p.il172 * T / p.il1720
+    TNF = p.tnf2 * T / p.tnf20
+    C = IL17 + TNF
+    SC = max(0.0, (p.sc2 * C - p.a_base) / p.sc20)
+    b = p.ta2 * C - p.a_base
+    TA = (b + math.sqrt(b * b + 4 * p.ta20 * p.sc2ta * C * SC)) / (2 * p.ta20)
+    TA = max(TA, 0.0)
+    k = p.a_base + p.desq
+    D = (-k + math.sqrt(k * k + 4 * p.d20 * p.ta2d * C * TA)) / (2 * p.d20)
+    GF = (p.sc2gf * SC + p.ta2gf * TA) / p.gf20
+    gfn = GF**p.n
+    DC = (p.dc_act + p.t_vm * gfn / (p.t_kp + gfn)) / (p.t20 + p.a_base)
+    IL23 = p.il232 * DC / p.il2320
+    A = p.a_base * (T + DC + SC + TA + D) / p.a20
+    return np.array([T, DC, IL23, IL17, TNF, GF, SC, TA, D, A])
+
+
+def _t_mismatch(T: float, p: SkinParameters) -> float:
+    y = _state_from_t(T, p)
+    return p.t2 * y[2] / (p.t20 + p.a_base) - T
+
+
+def _jacobian(y: np.ndarray, p: SkinParameters) -> np.ndarray:
+    rhs = _make_rhs(p, 0.0, 0.0, {}, ())
+    jac = np.empty((10, 10))
+    for j in range(10):
+        h = 1e-6 * max(abs(y[j]), 1.0)
+        up, down = y.copy(), y.copy()
+        up[j] += h
+        down[j] -= h
+        jac[:, j] = (np.asarray(rhs(0.0, up)) - np.asarray(rhs(0.0, down))) / (2 * h)
+    return jac
+
+
+@lru_cache(maxsize=128)
+def steady_states(params: SkinParameters | None = None) -> tuple[SkinState, ...]:
+    """All steady states of the untreated circuit, ordered by T, each with its stability.
+
+    Every steady-state variable is a function of T (the cytokines and keratinocytes follow T,
+    growth factor follows keratinocytes, DCs follow growth factor, IL-23 follows DCs), so the
+    steady states are the roots of one equation in T, bracketed on a log grid and polished
+    with Brent's method. Stability comes from the eigenvalues of the full 10x10 Jacobian.
+    """
+    p = SkinParameters() if params is None else params
+    grid = np.logspace(-3, 7, 600)
+    values = np.array([_t_mismatch(T, p) for T in grid])
+    states = []
+    for i in np.nonzero(np.sign(values[:-1]) != np.sign(values[1:]))[0]:
+        root = brentq(_t_mismatch, grid[i], grid[i + 1], args=(p,), xtol=1e-12, rtol=1e-14)
+        y = _state_from_t(root, p)
+        stable = bool(np.all(np.linalg.eigvals(_jacobian(y, p)).real < 0))
+        states.append(SkinState(*y, stable=stable))
+    return tuple(states)
+
+
+_REFERENCE_HEALTHY_TOTAL = 79828.0  # the SBML's totC_min, used only to name a lone steady state
+
+
+def _stable_pair(p: SkinParameters) -> tuple[SkinState | None, SkinState | None]:
+    stable = [s for s in steady_states(p) if s.stable]
+    if not stable:
+        return None, None
+    if len(stable) >= 2:
+        return stable[0], stable[-1]
+    lone = stable[0]
+    reference_psoriatic = SkinParameters().totC_max
+    healthy_like = abs(math.log(lone.total_cells / _REFERENCE_HEALTHY_TOTAL)) < abs(
+        math.log(lone.total_cells / reference_psoriatic)
+    )
+    return (lone, None) if healthy_like else (None, lone)
+
+
+def healthy_state(params: SkinParameters | None = None) -> SkinState:
+    """The healthy steady state (the stable one with fewest T cells), computed from ``params``.
+
+    Raises :class:`CourseError` if these parameters leave no healthy steady state.
+    """
+    healthy, _ = _stable_pair(SkinParameters() if params is None else params)
+    if healthy is None:
+        raise CourseError("these skin parameters have no healthy steady state")
+    return healthy
+
+
+def psoriatic_state(params: SkinParameters | None = None) -> SkinState:
+    """The psoriatic steady state (the stable one with most T cells), computed from ``params``.
+
+    Raises :class:`CourseError` if these parameters leave no psoriatic steady state.
+    """
+    _, psoriatic = _stable_pair(SkinParameters() if params is None else params)
+    if psoriatic is None:
+        raise CourseError("these skin parameters have no psoriatic steady state")
+    return psoriatic
+
+
+# --- simulation -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class SkinResult:
+    """A simulated trajectory of the skin circuit.
+
+    Attributes
+    ----------
+    t : ndarray
+        Days.
+    y : ndarray, shape (10, len(t))
+        Variables in :data:`STATE_NAMES` order; also available by name (``result.T``, ...).
+    params : SkinParameters
+        Parameters without therapy (the steady states ``final_state`` compares with).
+    """
+
+    t: np.ndarray
+    y: np.ndarray
+    params: SkinParameters
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        if name in STATE_NAMES:
+            return self.y[STATE_NAMES.index(name)]
+        raise AttributeError(name)
+
+    def __dir__(self):
+        return [*super().__dir__(), *STATE_NAMES]
+
+    @property
+    def keratinocytes(self) -> np.ndarray:
+        """Living keratinocytes SC + TA + D (cells/mm^2)."""
+        return self.SC + self.TA + self.D
+
+    @property
+    def total_cells(self) -> np.ndarray:
+        """All cells, the SBML's ``totC`` = SC + TA + D + A + T + DC (cells/mm^2)."""
+        return self.SC + self.TA + self.D + self.A + self.T + self.DC
+
+    @property
+    def pasi_proxy(self) -> np.ndarray:
+        """The model's PASI proxy: 0 at the healthy and 1 at the psoriatic steady state.
+
+        Defined in the SBML (species ``PASI`` of psor_v8_4, Shmarov et al. 2022) as the mean
+        of three scaled deviations: total cells (thickness), T cells (inflammation) and
+        differentiated cells (desquamation)::
+
+            ((totC - totC_min)/(totC_max - totC_min) + (T - t_min)/(t_max - t_min)
+             + (D - d_min)/(d_max - d_min)) / 3
+
+        It is a severity index of one square millimetre of lesion, **not** a clinical PASI
+        (which scores erythema, induration, scaling and area over four body regions, 0-72;
+        see :mod:`mscpso_edu.models.pasi`).
+        """
+        p = self.params
+        return (
+            (self.total_cells - p.totC_min) / (p.totC_max - p.totC_min)
+            + (self.T - p.t_min) / (p.t_max - p.t_min)
+            + (self.D - p.d_min) / (p.d_max - p.d_min)
+        ) / 3.0
+
+    @property
+    def turnover_days(self) -> np.ndarray:
+        """Epidermal turnover time (days): the SBML's ``turnover`` rule.
+
+        ``(SC + TA) / (production of SC and TA) + D / (production of D)``: about 41 days in
+        healthy and 14 days in psoriatic skin in this model.
+        """
+        return _turnover(self.y, self.params)
+
+    @property
+    def final_state(self) -> str:
+        """``"healthy"`` or ``"psoriatic"``: the steady state nearest the last time point.
+
+        Distance is measured on the logarithm of all ten variables, so each counts equally.
+        """
+        healthy, psoriatic = _stable_pair(self.params)
+        last = np.log(np.maximum(self.y[:, -1], 1e-12))
+        distances = {
+            name: float(np.linalg.norm(last - np.log(state.as_array())))
+            for name, state in (("healthy", healthy), ("psoriatic", psoriatic))
+            if state is not None
+        }
+        if not distances:
+            raise CourseError("these skin parameters have no stable steady state")
+        return min(distances, key=distances.get)
+
+
+def _start_vector(start, p: SkinParameters) -> np.ndarray:
+    if isinstance(start, str):
+        if start == "healthy":
+            return healthy_state(p).as_array()
+        if start == "psoriatic":
+            return psoriatic_state(p).as_array()
+        raise CourseError(f"start must be 'healthy', 'psoriatic' or 10 numbers, got {start!r}")
+    if isinstance(start, SkinState):
+        return start.as_array()
+    values = np.asarray(start, dtype=float)
+    if values.shape != (10,):
+        raise CourseError(f"start must have 10 values ({', '.join(STATE_NAMES)})")
+    if not np.all(np.isfinite(values)) or np.any(values < 0):
+        raise CourseError("start values must be finite and not negative")
+    return values
+
+
+def _segments(days: float, dc_stimulus, therapies, uvb) -> list[tuple[float, float]]:
+    cuts = {0.0, days}
+    if dc_stimulus is not None:
+        cuts.update((dc_stimulus.start, dc_stimulus.end))
+    if uvb is not None:
+        cuts.update(uvb.breakpoints())
+    for therapy in therapies:
+        cuts.update(therapy.breakpoints())
+    edges = sorted(c for c in cuts if 0.0 <= c <= days)
+    return list(itertools.pairwise(edges))
+
+
+def _check_inputs(params, days, dc_stimulus, therapies, uvb):
+    p = SkinParameters() if params is None else params
+    if not isinstance(p, SkinParameters):
+        raise CourseError(f"params must be SkinParameters, got {type(p).__name__}")
+    days = check_positive("days (simulation horizon)", days)
+    if dc_stimulus is not None and not isinstance(dc_stimulus, DCStimulus):
+        raise CourseError("dc_stimulus must be a DCStimulus or None")
+    if uvb is not None and not isinstance(uvb, UVBCourse):
+        raise CourseError("uvb must be a UVBCourse or None")
+    therapies = tuple(therapies)
+    for therapy in therapies:
+        if not isinstance(therapy, ConstantEffect | MSCTherapy):
+            raise CourseError(
+                f"therapies must be ConstantEffect or MSCTherapy, got {type(therapy).__name__}"
+            )
+    return p, days, therapies
+
+
+def _segment_inputs(p, a, b, dc_stimulus, therapies, uvb):
+    mid = 0.5 * (a + b)
+    stim = (
+        dc_stimulus.rate
+        if dc_stimulus is not None and dc_stimulus.start <= mid < dc_stimulus.end
+        else 0.0
+    )
+    uv = uvb.dose_at(mid) if uvb is not None else 0.0
+    fixed: dict[str, float] = {}
+    dynamic = []
+    for therapy in therapies:
+        if therapy.time_varying:
+            dynamic.append(therapy)
+        else:
+            for name, factor in therapy.factors(mid).items():
+                fixed[name] = fixed.get(name, 1.0) * factor
+    return stim, uv, fixed, tuple(dynamic)
+
+
+def _time_grid(days: float, t_eval) -> np.ndarray:
+    if t_eval is None:
+        return np.linspace(0.0, days, round(days * 4) + 1)
+    grid = np.asarray(t_eval, dtype=float)
+    if grid.ndim != 1 or grid.size == 0 or not np.all(np.isfinite(grid)):
+        raise CourseError("t_eval must be a non-empty list of finite days")
+    if np.any(np.diff(grid) <= 0) or grid[0] < 0 or grid[-1] > days:
+        raise CourseError(f"t_eval must increase and lie within [0, {days}]")
+    return grid
+
+
+_RTOL = 1e-8
+_ATOL = 1e-6
+
+
+def simulate_skin(
+    params: SkinParameters | None = None,
+    *,
+    days: float,
+    start: str | Sequence[float] | SkinState = "healthy",
+    dc_stimulus: DCStimulus | None = None,
+    therapies: Sequence[ConstantEffect | MSCTherapy] = (),
+    uvb: UVBCourse | None = None,
+    t_eval: Sequence[float] | None = None,
+) -> SkinResult:
+    """Simulate the skin circuit for ``days`` days.
+
+    The horizon is cut at every event (stimulus on/off, UVB session on/off, therapy window or
+    dose) and each piece is integrated with LSODA (rtol 1e-8), so no step crosses a jump.
+    Results are cached: repeating a call returns the same (read-only) result at once.
+
+    Parameters
+    ----------
+    params : SkinParameters, optional
+        Defaults to the SBML values.
+    days : float
+        Horizon (> 0).
+    start : "healthy", "psoriatic", SkinState or 10 numbers
+        Initial state; the named ones are the computed steady states of ``params``.
+    dc_stimulus : DCStimulus, optional
+        Extra dendritic-cell influx, e.g. ``DCStimulus()`` (3000/day for 4 days from day 150).
+    therapies : sequence of ConstantEffect or MSCTherapy
+        Treatments (see :mod:`mscpso_edu.models.therapy`); their effects multiply.
+    uvb : UVBCourse, optional
+        UVB phototherapy, e.g. ``UVBCourse.published(300)``.
+    t_eval : sequence of float, optional
+        Output days (increasing, within ``[0, days]``); default 4 points per day.
+
+    Returns
+    -------
+    SkinResult
+
+    Examples
+    --------
+    >>> result = simulate_skin(days=200, dc_stimulus=DCStimulus(start=150))
+    >>> result.final_state
+    'psoriatic'
+    """
+    p, days, therapies = _check_inputs(params, days, dc_stimulus, therapies, uvb)
+    grid = _time_grid(days, t_eval)
+    y0 = _start_vector(start, p)
+    return _simulate_cached(p, days, tuple(y0), dc_stimulus, therapies, uvb, tuple(grid.tolist()))
+
+
+@lru_cache(maxsize=64)
+def _simulate_cached(p, days, y0, dc_stimulus, therapies, uvb, grid) -> SkinResult:
+    grid = np.asarray(grid)
+    out = np.empty((10, grid.size))
+    y = np.asarray(y0, dtype=float)
+    segments = _segments(days, dc_stimulus, therapies, uvb)
+    for index, (a, b) in enumerate(segments):
+        last = index == len(segments) - 1
+        inside = (grid >= a) & ((grid <= b) if last else (grid < b))
+        rhs = _make_rhs(p, *_segment_inputs(p, a, b, dc_stimulus, therapies, uvb))
+        points = np.append(grid[inside], b) if not last or grid[-1] < b else grid[inside]
+        if points.size == 0 or points[-1] != b:
+            points = np.append(points, b)
+        solution = solve_ivp(rhs, (a, b), y, method="LSODA", t_eval=points, rtol=_RTOL, atol=_ATOL)
+        if not solution.success:
+            raise CourseError(f"the skin simulation failed between days {a} and {b}")
+        count = int(inside.sum())
+        out[:, inside] = solution.y[:, :count]
+        y = solution.y[:, -1]
+    out.setflags(write=False)
+    grid.setflags(write=False)
+    return SkinResult(t=grid, y=out, params=p)
+
+
+def simulate_skin_fixed_step(
+    params: SkinParameters | None = None,
+    *,
+    days: float,
+    dt: float = 0.001,
+    start: str | Sequence[float] | SkinState = "healthy",
+    dc_stimulus: DCStimulus | None = None,
+    therapies: Sequence[ConstantEffect | MSCTherapy] = (),
+    uvb: UVBCourse | None = None,
+) -> SkinResult:
+    """The naive way: classical RK4 with a small fixed step ``dt`` over the whole horizon.
+
+    Kept for the benchmarks (to show what piecewise adaptive integration saves) and as an
+    independent check. Inputs are re-evaluated at every step; results are returned every
+    0.25 day. Not cached.
+    """
+    p, days, therapies = _check_inputs(params, days, dc_stimulus, therapies, uvb)
+    dt = check_positive("dt (days)", dt)
+    steps = math.ceil(days / dt)
+    dt = days / steps
+    every = max(1, round(0.25 / dt))
+    y = _start_vector(start, p)
+    times, states = [0.0], [y.copy()]
+    for i in range(steps):
+        t = i * dt
+        rhs = _make_rhs(p, *_segment_inputs(p, t, t + dt, dc_stimulus, therapies, uvb))
+        k1 = np.asarray(rhs(t, y))
+        k2 = np.asarray(rhs(t + dt / 2, y + dt / 2 * k1))
+        k3 = np.asarray(rhs(t + dt / 2, y + dt / 2 * k2))
+        k4 = np.asarray(rhs(t + dt, y + dt * k3))
+        y = y + dt / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+        if (i + 1) % every == 0 or i == steps - 1:
+            times.append((i + 1) * dt)
+            states.append(y.copy())
+    return SkinResult(t=np.array(times), y=np.array(states).T, params=p)

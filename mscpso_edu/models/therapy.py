@@ -1,0 +1,427 @@
+"""Therapy inputs for the skin circuit: what a treatment changes, for how long, and how strongly.
+
+A therapy acts on the skin circuit (:mod:`mscpso_edu.models.skin_circuit`) by scaling one or more
+of its rate constants while it is active. Each *mechanism* names the rate constants it scales, how
+(``"reduce"``: ``k * (1 - effect)``; ``"clearance"``: ``k / (1 - effect)``), the evidence that
+motivates it, and whether the mapping onto the model is the paper's own or **OUR INTERPRETATION**.
+Shmarov et al. 2022 (doi:10.1371/journal.pcbi.1010267) modelled UVB only; every MSC, EV and
+biologic mapping below is ours and is labelled so.
+
+Two ways to apply a mechanism:
+
+* :class:`ConstantEffect`: a fixed effect for a window of days (the "apply for N days" experiment
+  of dossier section 6.1, which shows hysteresis: duration matters as much as strength).
+* :class:`MSCTherapy`: repeated doses of MSCs or MSC extracellular vesicles (EVs). Each dose adds
+  to an *exposure* that decays with a half-life; the effect follows an Emax curve,
+  ``effect = strength * exposure / (ec50 + exposure)``. The half-life of living cells after an
+  intravenous infusion is cited (Lee RH et al. 2009, lung half-life about 24 h); the EV half-life
+  in skin and every EC50 are **illustrative** (no source gives them), and say so in
+  :data:`PRODUCTS`.
+
+UVB, the treatment the paper did model, is :class:`~mscpso_edu.models.skin_circuit.UVBCourse`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+
+from ..errors import CourseError
+from ._validate import check_fraction, check_known_names, check_non_negative, check_positive
+
+__all__ = [
+    "MECHANISMS",
+    "PRODUCTS",
+    "ConstantEffect",
+    "MSCTherapy",
+    "Mechanism",
+    "Product",
+    "biologic",
+]
+
+OUR_INTERPRETATION = "OUR INTERPRETATION"
+PAPER = "paper"
+
+
+@dataclass(frozen=True)
+class Mechanism:
+    """How a therapy acts on the skin circuit.
+
+    Attributes
+    ----------
+    name : str
+        Short id, used as ``mechanism=`` in :class:`ConstantEffect` and :class:`MSCTherapy`.
+    targets : tuple of str
+        Skin-circuit parameters (SBML names) that are scaled.
+    kind : str
+        ``"reduce"`` scales a target by ``1 - effect`` (effect 0.5 halves it);
+        ``"clearance"`` scales it by ``1 / (1 - effect)`` (effect 0.5 doubles a removal rate,
+        i.e. halves the lifetime).
+    label : str
+        Text for a control or legend.
+    description : str
+        What the mapping means biologically.
+    refs : tuple of str
+        Reference ids of the evidence for the biological effect.
+    mapping : str
+        ``"OUR INTERPRETATION"`` when the paper did not model it, else ``"paper"``.
+    """
+
+    name: str
+    targets: tuple[str, ...]
+    kind: str
+    label: str
+    description: str
+    refs: tuple[str, ...]
+    mapping: str = OUR_INTERPRETATION
+
+    def factor(self, effect: float) -> float:
+        """Return the multiplier applied to each target for an effect in [0, 1)."""
+        return 1.0 - effect if self.kind == "reduce" else 1.0 / (1.0 - effect)
+
+
+MECHANISMS: MappingProxyType[str, Mechanism] = MappingProxyType(
+    {
+        m.name: m
+        for m in (
+            Mechanism(
+                name="tolerogenic_dc",
+                targets=("il232",),
+                kind="reduce",
+                label="tolerogenic DCs (less IL-23 per DC)",
+                description=(
+                    "MSCs make dendritic cells tolerogenic: MSC PGE2 blocks monocyte-to-DC "
+                    "differentiation and IL-12 (Spaggiari 2009); DCs co-cultured with MSCs failed "
+                    "to activate CD4+ T cells and IL-23-model cytokines fell (Lee YS 2017). Mapped "
+                    "to less IL-23 made per DC (il232)."
+                ),
+                refs=("spaggiari2009", "lee2017", "dashti2025"),
+            ),
+            Mechanism(
+                name="fewer_th17",
+                targets=("t2",),
+                kind="reduce",
+                label="fewer Th17 recruited (IL-23-driven T expansion)",
+                description=(
+                    "Th17 frequency and serum IL-17 fell after UC-MSCs in patients (Cheng 2022); "
+                    "IL-17+ T cells fell with gingival MSCs in imiquimod mice (Ye 2022). Mapped to "
+                    "less IL-23-driven T-cell expansion (t2)."
+                ),
+                refs=("cheng2022", "ye2022", "dashti2025"),
+            ),
+            Mechanism(
+                name="t_cell_clearance",
+                targets=("t20",),
+                kind="clearance",
+                label="more T-cell clearance (Treg/IDO)",
+                description=(
+                    "Tregs rose after UC-MSCs (Cheng 2022) and gingival MSCs (Ye 2022); MSCs "
+                    "suppress T cells through IDO and TGF-beta (dossier section 2). Mapped to a "
+                    "faster removal rate t20; in the SBML t20 also removes dendritic cells, so "
+                    "this mechanism clears both."
+                ),
+                refs=("cheng2022", "ye2022", "dashti2025"),
+            ),
+            Mechanism(
+                name="keratinocyte",
+                targets=("sc2", "ta2"),
+                kind="reduce",
+                label="calmer keratinocytes (less cytokine-driven proliferation)",
+                description=(
+                    "IV hUC-MSCs reduced K16+ keratinocytes and epidermal thickness in imiquimod "
+                    "mice (Chen 2019); TSG-6 from primed MSCs lowered keratinocyte CXCL1 "
+                    "(Ding 2022). Mapped to less IL-17/TNF-driven proliferation of stem (sc2) "
+                    "and transit-amplifying (ta2) cells."
+                ),
+                refs=("chen2019", "ding2022", "dashti2025"),
+            ),
+            Mechanism(
+                name="anti_il17",
+                targets=("il1720",),
+                kind="clearance",
+                label="anti-IL-17 biologic",
+                description=(
+                    "A neutralising antibody removes IL-17; mapped to a faster IL-17 removal "
+                    "rate (il1720), so an effect of 0.9 leaves about a tenth of the free IL-17 "
+                    "at quasi-steady state. The SBML declares il1720 and tnf20 variable and "
+                    "carries unconnected adalimumab/ustekinumab compartments, but its deposited "
+                    "version does not couple any drug to the circuit."
+                ),
+                refs=("shmarov2022",),
+            ),
+            Mechanism(
+                name="anti_tnf",
+                targets=("tnf20",),
+                kind="clearance",
+                label="anti-TNF biologic",
+                description=(
+                    "A neutralising antibody removes TNF; mapped to a faster TNF removal rate "
+                    "(tnf20), as for anti_il17."
+                ),
+                refs=("shmarov2022",),
+            ),
+        )
+    }
+)
+
+
+@dataclass(frozen=True)
+class Product:
+    """An MSC product: units of its dose and how long its exposure lasts.
+
+    ``illustrative`` lists the attributes that have no source and are set for teaching only.
+    """
+
+    name: str
+    dose_unit: str
+    default_dose: float
+    half_life_days: float
+    half_life_source: str
+    ec50: float
+    illustrative: tuple[str, ...]
+    dose_source: str
+
+
+PRODUCTS: MappingProxyType[str, Product] = MappingProxyType(
+    {
+        "cells": Product(
+            name="cells",
+            dose_unit="cells/kg",
+            default_dose=2e6,
+            # Lee RH et al., Cell Stem Cell 2009 (PMC4154377): lung half-life of IV MSCs about
+            # 24 h, so k = ln 2 / 1 day = 0.69/day (dossier 7.2). We use the IV number because
+            # the trial schedules offered as defaults are intravenous. Cells injected under the
+            # skin persist longer (cleared within 24 days, Srifa 2020), but that study gives no
+            # half-life, so a subcutaneous half-life would be a guess: set half_life_days
+            # yourself and label it illustrative if you need it.
+            half_life_days=1.0,
+            half_life_source="lee2009: lung half-life about 24 h after IV infusion (dossier 7.2)",
+            ec50=1e6,
+            illustrative=("ec50",),
+            dose_source="NCT03745417: UC-MSC 2e6 cells/kg IV at weeks 0, 2, 4, 6, 8 (dossier 7.4)",
+        ),
+        "ev": Product(
+            name="ev",
+            dose_unit="ug EV protein",
+            default_dose=100.0,
+            # EVs leave the blood within minutes (under 10 min, PMC7905875; dossier 7.3), and no
+            # study gives how long they persist in skin: the half-life here is illustrative,
+            # chosen shorter than the cells' to show the effect of shorter exposure.
+            half_life_days=0.25,
+            half_life_source=(
+                "illustrative: blood half-life is minutes (dossier 7.3); no skin value is known"
+            ),
+            ec50=50.0,
+            illustrative=("half_life_days", "ec50"),
+            dose_source="mohsenimeybodi2024: up to 200 ug adipose-MSC exosomes (dossier 4)",
+        ),
+    }
+)
+
+
+def _mechanism(name: str) -> Mechanism:
+    check_known_names("mechanism", [name], MECHANISMS)
+    return MECHANISMS[name]
+
+
+@dataclass(frozen=True)
+class ConstantEffect:
+    """A fixed effect of one mechanism from ``start`` for ``duration`` days.
+
+    Parameters
+    ----------
+    mechanism : str
+        A key of :data:`MECHANISMS`, e.g. ``"tolerogenic_dc"``.
+    strength : float
+        Effect in [0, 1): 0.5 halves a ``"reduce"`` target and doubles a ``"clearance"`` one.
+    start : float
+        First day of the effect.
+    duration : float
+        Number of days it lasts (> 0).
+
+    Examples
+    --------
+    >>> ConstantEffect("tolerogenic_dc", 0.5, start=200, duration=28).factors(210)
+    {'il232': 0.5}
+    """
+
+    mechanism: str
+    strength: float
+    start: float
+    duration: float
+
+    def __post_init__(self) -> None:
+        _mechanism(self.mechanism)
+        object.__setattr__(self, "strength", check_fraction("strength", self.strength))
+        object.__setattr__(self, "start", check_non_negative("start (day)", self.start))
+        object.__setattr__(self, "duration", check_positive("duration (days)", self.duration))
+
+    time_varying = False
+
+    @property
+    def end(self) -> float:
+        """Day the effect stops."""
+        return self.start + self.duration
+
+    def breakpoints(self) -> tuple[float, ...]:
+        """Days at which the effect switches on or off."""
+        return (self.start, self.end)
+
+    def effect(self, t: float | np.ndarray) -> float | np.ndarray:
+        """Effect (0..1) at day ``t``."""
+        active = (np.asarray(t) >= self.start) & (np.asarray(t) < self.end)
+        value = np.where(active, self.strength, 0.0)
+        return float(value) if np.ndim(value) == 0 else value
+
+    def factors(self, t: float) -> dict[str, float]:
+        """Multipliers of the targeted parameters at day ``t``."""
+        mechanism = MECHANISMS[self.mechanism]
+        factor = mechanism.factor(float(self.effect(t)))
+        return {target: factor for target in mechanism.targets}
+
+
+@dataclass(frozen=True)
+class MSCTherapy:
+    """Repeated doses of MSCs (or MSC EVs) acting through one mechanism.
+
+    Exposure after dose ``i`` at day ``t_i`` is ``dose * exp(-k (t - t_i))`` with
+    ``k = ln 2 / half_life_days``; doses add. The effect is
+    ``strength * exposure / (ec50 + exposure)`` (an Emax curve), and scales the mechanism's
+    targets as :class:`Mechanism` describes. The exposure is a unitless stand-in for "MSC
+    activity reaching the skin", not a measured concentration: this whole mapping is
+    OUR INTERPRETATION, and ``ec50`` (and for EVs the half-life) are illustrative.
+
+    Parameters
+    ----------
+    mechanism : str
+        A key of :data:`MECHANISMS`.
+    strength : float
+        Maximum effect in [0, 1) at saturating exposure.
+    dose : float or None
+        Dose per administration in the product's unit (cells/kg or ug EV protein); None takes
+        the product's default (NCT03745417's 2e6 cells/kg; 100 ug EVs).
+    doses : int
+        Number of administrations (>= 1).
+    interval_days : float
+        Days between administrations (> 0 when ``doses > 1``).
+    first_day : float
+        Day of the first administration.
+    product : {"cells", "ev"}
+        Living cells or extracellular vesicles (see :data:`PRODUCTS`).
+    half_life_days, ec50 : float or None
+        Override the product's defaults.
+    """
+
+    mechanism: str
+    strength: float
+    dose: float | None = None
+    doses: int = 5
+    interval_days: float = 14.0
+    first_day: float = 0.0
+    product: str = "cells"
+    half_life_days: float | None = None
+    ec50: float | None = None
+
+    time_varying = True
+
+    def __post_init__(self) -> None:
+        _mechanism(self.mechanism)
+        check_known_names("product", [self.product], PRODUCTS)
+        product = PRODUCTS[self.product]
+        set_ = object.__setattr__
+        set_(self, "strength", check_fraction("strength", self.strength))
+        dose = product.default_dose if self.dose is None else self.dose
+        set_(self, "dose", check_non_negative(f"dose ({product.dose_unit})", dose))
+        if isinstance(self.doses, bool) or not isinstance(self.doses, int | np.integer):
+            raise CourseError(f"doses must be a whole number, got {self.doses!r}")
+        if self.doses < 1:
+            raise CourseError(f"doses must be at least 1, got {self.doses!r}")
+        set_(self, "doses", int(self.doses))
+        interval = check_non_negative("interval_days", self.interval_days)
+        if self.doses > 1 and interval <= 0:
+            raise CourseError("interval_days must be more than zero when doses > 1")
+        set_(self, "interval_days", interval)
+        set_(self, "first_day", check_non_negative("first_day", self.first_day))
+        half_life = product.half_life_days if self.half_life_days is None else self.half_life_days
+        set_(self, "half_life_days", check_positive("half_life_days", half_life))
+        ec50 = product.ec50 if self.ec50 is None else self.ec50
+        set_(self, "ec50", check_positive("ec50", ec50))
+
+    @property
+    def metadata(self) -> dict[str, str]:
+        """Where each setting comes from: a source, or "illustrative"."""
+        product = PRODUCTS[self.product]
+        defaults_used = {
+            "half_life_days": self.half_life_days == product.half_life_days,
+            "ec50": self.ec50 == product.ec50,
+        }
+        notes = {
+            "mapping": OUR_INTERPRETATION,
+            "dose": product.dose_source,
+            "half_life_days": product.half_life_source,
+            "ec50": "illustrative",
+            "strength": "illustrative (a teaching control, not a measured effect size)",
+        }
+        for name, default in defaults_used.items():
+            if not default:
+                notes[name] = "user value (illustrative)"
+        return notes
+
+    @property
+    def dose_days(self) -> np.ndarray:
+        """Days of each administration."""
+        return self.first_day + self.interval_days * np.arange(self.doses)
+
+    @property
+    def elimination_rate(self) -> float:
+        """First-order elimination rate ``ln 2 / half_life_days`` (1/day)."""
+        return math.log(2.0) / self.half_life_days
+
+    def breakpoints(self) -> tuple[float, ...]:
+        """Days at which exposure jumps (each administration)."""
+        return tuple(float(day) for day in self.dose_days)
+
+    def exposure(self, t: float | np.ndarray) -> float | np.ndarray:
+        """Exposure (dose units) at day ``t``: the sum of decaying doses given by then."""
+        times = np.asarray(t, dtype=float)
+        since = times[..., None] - self.dose_days
+        given = since >= 0
+        value = np.where(
+            given, self.dose * np.exp(-self.elimination_rate * np.where(given, since, 0)), 0
+        )
+        total = value.sum(axis=-1)
+        return float(total) if np.ndim(total) == 0 else total
+
+    def effect(self, t: float | np.ndarray) -> float | np.ndarray:
+        """Effect (0..strength) at day ``t``."""
+        exposure = self.exposure(t)
+        return self.strength * exposure / (self.ec50 + exposure)
+
+    def effect_scalar(self, t: float) -> float:
+        """Fast scalar form of :meth:`effect` for the ODE right-hand side."""
+        k = self.elimination_rate
+        exposure = 0.0
+        for day in self.dose_days:
+            if t >= day:
+                exposure += self.dose * math.exp(-k * (t - day))
+        return self.strength * exposure / (self.ec50 + exposure)
+
+    def factors(self, t: float) -> dict[str, float]:
+        """Multipliers of the targeted parameters at day ``t``."""
+        mechanism = MECHANISMS[self.mechanism]
+        factor = mechanism.factor(self.effect_scalar(t))
+        return {target: factor for target in mechanism.targets}
+
+
+def biologic(drug: str, strength: float, start: float, duration: float) -> ConstantEffect:
+    """A biologic given as a constant effect: ``drug`` is ``"anti_il17"`` or ``"anti_tnf"``.
+
+    The paper did not couple its antibody compartments to the circuit; this constant
+    neutralisation is OUR INTERPRETATION, for comparison with MSC therapies.
+    """
+    if drug not in ("anti_il17", "anti_tnf"):
+        raise CourseError(f"biologic must be 'anti_il17' or 'anti_tnf', got {drug!r}")
+    return ConstantEffect(drug, strength, start, duration)

@@ -8,6 +8,6 @@ Setting a control's ``value`` from Python redraws before the assignment returns.
 from __future__ import annotations
 
 from ._base import Explorer, Readout, SolutionCache
-from .pasi_calculator import pasi_calculator
+from .pasi_explorer import pasi_calculator
 
 __all__ = ["Explorer", "Readout", "SolutionCache", "pasi_calculator"]

@@ -43,6 +43,7 @@ __all__ = [
     "CONTROL_STYLE",
     "Explorer",
     "Readout",
+    "Scene",
     "SolutionCache",
     "checkbox",
     "dropdown",
@@ -181,6 +182,19 @@ class SolutionCache:
     def clear(self) -> None:
         """Forget every stored result (the counters are kept)."""
         self._items.clear()
+
+
+@dataclass(frozen=True)
+class Scene:
+    """A built figure, the artists that change, and the function that changes them.
+
+    Kept apart from :class:`Explorer` so the benchmark can rebuild a scene per change (the naive
+    way) and compare it with in-place updates.
+    """
+
+    figure: Figure
+    dynamic_artists: list[Artist]
+    draw: Callable[[Any, dict[str, Any]], Readout]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import ipywidgets as widgets
 
 from ..models import pasi
 from ..style import ROLE_COLOURS, course_style
-from ._base import Explorer, Readout, float_slider, int_slider, new_figure
+from ._base import Explorer, Readout, Scene, float_slider, int_slider, new_figure
 
 __all__ = ["pasi_calculator"]
 
@@ -65,20 +65,8 @@ def _solve(values: dict[str, Any]) -> dict[str, Any]:
     return {"parts": parts, "total": total, "response": response}
 
 
-def pasi_calculator() -> Explorer:
-    """Return a PASI calculator: sliders for each region's signs and area, bars of the score.
-
-    Each region's bar shows its contribution (weight x sign sum x area score) against the most it
-    can add. The total is compared with the PASI criterion of Finlay's Rule of Tens and, when a
-    baseline is set, reported as a percentage improvement with PASI50/75/90.
-
-    Returns
-    -------
-    Explorer
-        The widget; ``.controls`` holds ``<region>_erythema``, ``<region>_induration``,
-        ``<region>_scaling``, ``<region>_area`` for head, arms, trunk and legs, and ``baseline``.
-    """
-    controls, box = _controls()
+def _scene() -> Scene:
+    """Build the figure once; return it with the artists ``draw`` updates."""
     regions = list(pasi.REGION_WEIGHTS)
     region_max = [pasi.REGION_WEIGHTS[r] * 12 * 6 for r in regions]
     with course_style():
@@ -135,6 +123,25 @@ def pasi_calculator() -> Explorer:
         )
         return Readout(text, alt)
 
+    dynamic = [*bars, *labels, total_bar, total_label, baseline_line, baseline_label]
+    return Scene(figure, dynamic, draw)
+
+
+def pasi_calculator() -> Explorer:
+    """Return a PASI calculator: sliders for each region's signs and area, bars of the score.
+
+    Each region's bar shows its contribution (weight x sign sum x area score) against the most it
+    can add. The total is compared with the PASI criterion of Finlay's Rule of Tens and, when a
+    baseline is set, reported as a percentage improvement with PASI50/75/90.
+
+    Returns
+    -------
+    Explorer
+        The widget; ``.controls`` holds ``<region>_erythema``, ``<region>_induration``,
+        ``<region>_scaling``, ``<region>_area`` for head, arms, trunk and legs, and ``baseline``.
+    """
+    controls, box = _controls()
+    scene = _scene()
     notes = (
         "PASI of Fredriksson &amp; Pettersson 1978 [fredriksson1978]; Rule of Tens: "
         "current severe psoriasis if body surface area &gt; 10%, PASI &gt; 10 or DLQI &gt; 10 "
@@ -144,10 +151,10 @@ def pasi_calculator() -> Explorer:
     return Explorer(
         title="PASI calculator",
         controls=controls,
-        figure=figure,
-        dynamic_artists=[*bars, *labels, total_bar, total_label, baseline_line, baseline_label],
+        figure=scene.figure,
+        dynamic_artists=scene.dynamic_artists,
         solve=_solve,
-        draw=draw,
+        draw=scene.draw,
         notes=notes,
         control_box=box,
     )

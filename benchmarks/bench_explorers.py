@@ -1,0 +1,146 @@
+"""How fast do the explorers answer a control change? (A benchmark, not a test.)
+
+For each explorer: 50 control changes (a seeded random control set to a random new value each
+time), timing from the ``value`` assignment to the new PNG being ready in the kernel (solve + draw
++ encode; the explorer renders synchronously). The solution cache is cleared before every change,
+so each one pays for a full model run: the figures are the cold worst case, not cache hits.
+
+In the same run, the naive way for the same 50 control settings: a new figure built from scratch
+per change, saved with ``savefig(bbox_inches="tight")``, and the model solved with the models
+package's fixed-small-step solver where one exists.
+
+Goal on a 2-core machine: p95 under 100 ms per explorer, and at least 2x faster than naive.
+
+Run: ``.venv/bin/python benchmarks/bench_explorers.py [--changes 50] [--seed 2025]
+[--only NAME ...] [--save-png DIR]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import ipywidgets as widgets
+import numpy as np
+
+from mscpso_edu.style import course_style
+from mscpso_edu.widgets import _registry
+
+
+@dataclass
+class Timing:
+    median_ms: float
+    p95_ms: float
+
+
+def _percentiles(samples: list[float]) -> Timing:
+    ms = np.asarray(samples) * 1e3
+    return Timing(float(np.median(ms)), float(np.percentile(ms, 95)))
+
+
+def _random_value(control: widgets.ValueWidget, current: Any, rng: np.random.Generator) -> Any:
+    """A value for ``control`` in its range, different from ``current``."""
+    for _ in range(100):
+        if isinstance(control, widgets.Checkbox | widgets.ToggleButton):
+            value = not current
+        elif isinstance(control, widgets.Dropdown | widgets.ToggleButtons | widgets.RadioButtons):
+            options = [opt[1] if isinstance(opt, tuple) else opt for opt in control.options]
+            value = options[rng.integers(len(options))]
+        elif isinstance(control, widgets.IntSlider):
+            value = int(rng.integers(control.min, control.max + 1))
+        else:
+            steps = round((control.max - control.min) / control.step)
+            value = round(control.min + control.step * int(rng.integers(steps + 1)), 10)
+        if value != current:
+            return value
+    return current
+
+
+def _plan(explorer: widgets.Widget, changes: int, seed: int) -> list[tuple[str, Any]]:
+    """A reproducible list of (control name, new value) pairs, fixed before any is applied."""
+    rng = np.random.default_rng(seed)
+    names = list(explorer.controls)
+    state = dict(explorer.values)
+    plan = []
+    for _ in range(changes):
+        name = names[rng.integers(len(names))]
+        value = _random_value(explorer.controls[name], state[name], rng)
+        state[name] = value
+        plan.append((name, value))
+    return plan
+
+
+def bench_one(name: str, spec: _registry.ExplorerSpec, changes: int, seed: int, save: Path | None):
+    explorer = spec.factory()
+    if explorer.error.value:
+        raise SystemExit(f"{name}: starts with an error: {explorer.error.value}")
+    plan = _plan(explorer, changes, seed)
+
+    fast: list[float] = []
+    states: list[dict[str, Any]] = []
+    for control_name, value in plan:
+        explorer.cache.clear()
+        start = time.perf_counter()
+        explorer.controls[control_name].value = value
+        fast.append(time.perf_counter() - start)
+        if explorer.error.value:
+            raise SystemExit(f"{name}: {control_name}={value!r} failed: {explorer.error.value}")
+        states.append(dict(explorer.values))
+    if save is not None:
+        (save / f"{name}.png").write_bytes(explorer.png)
+
+    naive: list[float] = []
+    for values in states:
+        start = time.perf_counter()
+        result = spec.naive_solve(values)
+        with course_style():
+            scene = spec.scene()
+            scene.draw(result, values)
+            buffer = io.BytesIO()
+            scene.figure.savefig(buffer, format="png", bbox_inches="tight")
+        naive.append(time.perf_counter() - start)
+    return _percentiles(fast), _percentiles(naive)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--changes", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--only", nargs="*", default=None, help="explorer names to run")
+    parser.add_argument("--save-png", type=Path, default=None, help="write each final PNG here")
+    args = parser.parse_args(argv)
+    if args.save_png:
+        args.save_png.mkdir(parents=True, exist_ok=True)
+    specs: dict[str, Callable] = _registry.explorer_specs()
+    names = args.only or list(specs)
+    print(f"{args.changes} changes per explorer, cache cleared before each; cpus={os.cpu_count()}")
+    header = (
+        f"{'explorer':<22}{'median ms':>10}{'p95 ms':>9}{'naive med':>11}{'naive p95':>11}"
+        f"{'speed-up (median)':>19}  goal"
+    )
+    print(header)
+    print("-" * len(header))
+    failed = False
+    for name in names:
+        fast, naive = bench_one(name, specs[name], args.changes, args.seed, args.save_png)
+        ratio = naive.median_ms / fast.median_ms
+        ok = fast.p95_ms < 100 and ratio >= 2
+        failed |= not ok
+        print(
+            f"{name:<22}{fast.median_ms:>10.1f}{fast.p95_ms:>9.1f}{naive.median_ms:>11.1f}"
+            f"{naive.p95_ms:>11.1f}{ratio:>18.1f}x  {'met' if ok else 'MISSED'}"
+        )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -19,7 +19,10 @@ __all__ = ["CHECKERS", "register", "run_checks"]
 Checker = Callable[[Sequence[Path]], list[Problem]]
 
 # "module:function" names, imported lazily so `mscpso-edu --help` stays fast.
-CHECKERS: tuple[str, ...] = ("mscpso_edu.lessons:check_lessons",)
+CHECKERS: tuple[str, ...] = (
+    "mscpso_edu.lessons:check_lessons",
+    "mscpso_edu.knowledge:check_knowledge",
+)
 
 
 def _load(spec: str) -> Checker:

@@ -1,0 +1,345 @@
+"""The course's science as cited data, and a small API to ask it questions.
+
+The YAML files next to this module hold references, cells, mediators, interactions, MSC
+sources, the ISCT criteria, clinical studies, single facts, the glossary and the course
+catalogue. :func:`load` validates them all (every cited id exists, every reference is cited,
+identifiers are well formed, enumerated fields hold known values) and caches the result.
+
+Example
+-------
+>>> from mscpso_edu import knowledge
+>>> knowledge.cite("spaggiari2009")
+'Spaggiari 2009'
+>>> [i.target for i in knowledge.interactions(source="MSC", target="Th17", context="human")]
+['th17', 'th17']
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import CourseError, Problem
+from ._model import (
+    CONTEXTS,
+    EFFECTS,
+    EVIDENCE_LEVELS,
+    FILES,
+    LESSON_SLUGS,
+    REFERENCE_KINDS,
+    Cell,
+    ClinicalStudy,
+    Fact,
+    GlossaryEntry,
+    Interaction,
+    IsctCriteria,
+    KnowledgeBase,
+    Lesson,
+    Mediator,
+    MscSource,
+    Reference,
+    build,
+)
+
+__all__ = [
+    "CONTEXTS",
+    "DATA_DIR",
+    "EFFECTS",
+    "EVIDENCE_LEVELS",
+    "LESSON_SLUGS",
+    "REFERENCE_KINDS",
+    "Cell",
+    "ClinicalStudy",
+    "Fact",
+    "GlossaryEntry",
+    "Interaction",
+    "IsctCriteria",
+    "KnowledgeBase",
+    "Lesson",
+    "Mediator",
+    "MscSource",
+    "Reference",
+    "bibliography",
+    "check_knowledge",
+    "cite",
+    "clinical_studies",
+    "fact",
+    "glossary",
+    "interactions",
+    "lessons",
+    "load",
+    "reference",
+    "reference_ids",
+    "to_bibtex",
+    "validate",
+]
+
+#: The folder holding the course's own data files.
+DATA_DIR = Path(__file__).resolve().parent
+
+
+def validate(folder: str | Path | None = None) -> list[Problem]:
+    """Return every problem in the knowledge base in ``folder`` (default: the course's own)."""
+    _, problems = build(Path(folder) if folder is not None else DATA_DIR)
+    return problems
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(folder: Path) -> KnowledgeBase:
+    kb, problems = build(folder)
+    if kb is None:
+        first = problems[0] if problems else Problem(str(folder), None, "unreadable")
+        listing = "\n".join(str(problem) for problem in problems)
+        raise CourseError(
+            f"the knowledge base has {len(problems)} problem(s):\n{listing}",
+            path=first.path,
+            line=first.line,
+        )
+    return kb
+
+
+def load(folder: str | Path | None = None) -> KnowledgeBase:
+    """Load and validate the knowledge base (cached per folder).
+
+    Parameters
+    ----------
+    folder
+        A folder with the data files; default the course's own (:data:`DATA_DIR`).
+
+    Returns
+    -------
+    KnowledgeBase
+        With ``.references``, ``.cells``, ``.mediators``, ``.interactions``, ``.msc_sources``,
+        ``.isct_criteria``, ``.clinical_studies``, ``.facts``, ``.glossary`` and ``.lessons``.
+
+    Raises
+    ------
+    CourseError
+        When any file has a problem; the message lists them all as ``path:line: message``.
+    """
+    return _load_cached(Path(folder).resolve() if folder is not None else DATA_DIR)
+
+
+def reference_ids() -> frozenset[str]:
+    """Return the ids of every reference in the knowledge base."""
+    return frozenset(load().references)
+
+
+def _unknown(what: str, value: str, known: Iterable[str]) -> CourseError:
+    close = difflib.get_close_matches(value, list(known), n=3)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    return CourseError(f"unknown {what} {value!r}{hint}")
+
+
+def reference(ref_id: str) -> Reference:
+    """Return the reference ``ref_id``; raise :class:`CourseError` if there is none."""
+    refs = load().references
+    if ref_id not in refs:
+        raise _unknown("reference id", ref_id, refs)
+    return refs[ref_id]
+
+
+def cite(ref_id: str) -> str:
+    """Return the short inline citation of a reference, e.g. ``"Spaggiari 2009"``."""
+    ref = reference(ref_id)
+    return f"{ref.first_author_surname} {ref.year}"
+
+
+def _doi_url(doi: str) -> str:
+    return f"https://doi.org/{doi}"
+
+
+def bibliography(ids: Iterable[str]) -> str:
+    """Return a Markdown list of the given references for a lesson's References cell.
+
+    Duplicates are dropped; entries are sorted by first author and year. Each entry carries a
+    DOI link and/or a PubMed (or PubMed Central) link and says what kind of evidence it is.
+    """
+    unique = {ref_id: reference(ref_id) for ref_id in ids}
+    ordered = sorted(unique.values(), key=lambda r: (r.first_author_surname.casefold(), r.year))
+    lines = []
+    for ref in ordered:
+        # Long author lists are cut to three names, as most journals do.
+        named = [a for a in ref.authors if a != "et al."]
+        authors = ", ".join(named[:3])
+        if len(named) > 3 or "et al." in ref.authors:
+            authors += ", et al."
+        where = f"*{ref.journal}*"
+        if ref.volume:
+            where += f" {ref.volume}"
+        if ref.pages:
+            where += f":{ref.pages}" if ref.volume else f" {ref.pages}"
+        links = []
+        if ref.doi:
+            links.append(f"[doi:{ref.doi}]({_doi_url(ref.doi)})")
+        if ref.pmid:
+            links.append(f"[PMID {ref.pmid}](https://pubmed.ncbi.nlm.nih.gov/{ref.pmid}/)")
+        if ref.pmcid and not ref.doi and not ref.pmid:
+            links.append(f"[{ref.pmcid}](https://pmc.ncbi.nlm.nih.gov/articles/{ref.pmcid}/)")
+        kind = ref.kind.replace("_", " ")
+        lines.append(
+            f"- **{cite(ref.id)}**. {authors} ({ref.year}). {ref.title}. {where}. "
+            f"{' '.join(links)} ({kind})"
+        )
+    return "\n".join(lines)
+
+
+def _matches(value: str, wanted: str, names: dict[str, Sequence[str]]) -> bool:
+    wanted = wanted.casefold()
+    return wanted == value.casefold() or wanted in (n.casefold() for n in names.get(value, ()))
+
+
+def _name_index(kb: KnowledgeBase) -> dict[str, tuple[str, ...]]:
+    names: dict[str, tuple[str, ...]] = {c.id: (c.name, c.short) for c in kb.cells.values()}
+    names.update({m.id: (m.name,) for m in kb.mediators.values()})
+    return names
+
+
+def interactions(
+    source: str | None = None,
+    target: str | None = None,
+    mediator: str | None = None,
+    effect: str | None = None,
+    context: str | None = None,
+    layer: str | None = None,
+) -> list[Interaction]:
+    """Return the interactions that match every given filter.
+
+    Cells and mediators may be named by id, name or short label in any case
+    (``"MSC"``, ``"msc"``, ``"Th17"``, ``"IL-17A/F"``); ``context`` keeps interactions shown in
+    that setting (``"human"``, ``"mouse"``, ...); ``layer`` is ``"disease"`` or ``"msc"``.
+    """
+    kb = load()
+    names = _name_index(kb)
+    found = []
+    for item in kb.interactions:
+        if source and not _matches(item.source, source, names):
+            continue
+        if target and not _matches(item.target, target, names):
+            continue
+        if mediator and not any(_matches(m, mediator, names) for m in item.mediators):
+            continue
+        if effect and item.effect != effect.casefold():
+            continue
+        if context and context.casefold() not in item.context:
+            continue
+        if layer and item.layer != layer.casefold():
+            continue
+        found.append(item)
+    return found
+
+
+def glossary(term: str) -> GlossaryEntry:
+    """Return the glossary entry for ``term`` (any case); raise :class:`CourseError` if absent."""
+    entries = load().glossary
+    key = term.casefold()
+    if key not in entries:
+        raise _unknown("glossary term", term, [e.term for e in entries.values()])
+    return entries[key]
+
+
+def fact(fact_id: str) -> Fact:
+    """Return the cited fact ``fact_id`` (a statement, its numbers and its references)."""
+    facts = load().facts
+    if fact_id not in facts:
+        raise _unknown("fact id", fact_id, facts)
+    return facts[fact_id]
+
+
+def clinical_studies(**filters: Any) -> list[ClinicalStudy]:
+    """Return the clinical studies whose fields match every filter.
+
+    A filter value may be a single value or a list/tuple/set of accepted values; text compares
+    case-insensitively. Example: ``clinical_studies(source="adipose", published=True)``.
+    """
+    studies = load().clinical_studies
+    for name in filters:
+        if not hasattr(studies[0], name):
+            raise CourseError(f"clinical studies have no field {name!r}")
+
+    def accept(value: Any, wanted: Any) -> bool:
+        options = wanted if isinstance(wanted, (list, tuple, set, frozenset)) else [wanted]
+        for option in options:
+            if isinstance(option, str) and isinstance(value, str):
+                if option.casefold() == value.casefold():
+                    return True
+            elif option == value:
+                return True
+        return False
+
+    return [s for s in studies if all(accept(getattr(s, k), v) for k, v in filters.items())]
+
+
+def lessons() -> tuple[Lesson, ...]:
+    """Return the course catalogue: the twelve lessons in order."""
+    return load().lessons
+
+
+def _bibtex_escape(text: str) -> str:
+    return "".join("\\" + ch if ch in "&%$#_{}" else ch for ch in text)
+
+
+def to_bibtex(ids: Iterable[str] | None = None) -> str:
+    """Return BibTeX ``@article`` entries for ``ids`` (default: every reference)."""
+    kb = load()
+    chosen = list(kb.references) if ids is None else list(dict.fromkeys(ids))
+    entries = []
+    for ref_id in chosen:
+        ref = reference(ref_id)
+        fields = [
+            ("author", " and ".join(a for a in ref.authors if a != "et al.")
+             + (" and others" if "et al." in ref.authors else "")),
+            ("title", "{" + _bibtex_escape(ref.title) + "}"),
+            ("journal", _bibtex_escape(ref.journal)),
+            ("year", str(ref.year)),
+        ]  # fmt: skip
+        if ref.volume:
+            fields.append(("volume", ref.volume))
+        if ref.pages:
+            fields.append(("pages", ref.pages.replace("-", "--")))
+        if ref.doi:
+            fields.append(("doi", ref.doi))
+        if ref.pmid:
+            fields.append(("pmid", ref.pmid))
+        if ref.pmcid:
+            fields.append(("pmcid", ref.pmcid))
+        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+        entries.append(f"@article{{{ref.id},\n{body}\n}}")
+    return "\n\n".join(entries) + "\n"
+
+
+def _is_knowledge_path(path: Path) -> Path | None:
+    """Return the knowledge folder ``path`` is (or lies in), or ``None`` if it is not ours."""
+    path = path.resolve()
+    if path.is_dir() and (path / "references.yaml").is_file():
+        return path
+    if path.is_file() and path.name in FILES and (path.parent / "references.yaml").is_file():
+        return path.parent
+    return None
+
+
+def check_knowledge(paths: Sequence[Path]) -> list[Problem]:
+    """Checker for ``mscpso-edu check``: validate the knowledge base(s) among ``paths``.
+
+    With no paths, validate the course's own knowledge base. Paths that are not a knowledge
+    folder or one of its data files are ignored (other checkers own them).
+    """
+    if not paths:
+        return validate(DATA_DIR)
+    problems: list[Problem] = []
+    done: set[Path] = set()
+    for path in paths:
+        folder = _is_knowledge_path(Path(path))
+        if folder is None:
+            continue
+        if Path(path).resolve().is_file():
+            wanted = str(folder / Path(path).name)
+            found = validate(folder)
+            problems.extend(p for p in found if str(Path(p.path).resolve()) == wanted)
+        elif folder not in done:
+            done.add(folder)
+            problems.extend(validate(folder))
+    return problems

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import ipywidgets as widgets
+import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -47,6 +48,7 @@ __all__ = [
     "SolutionCache",
     "checkbox",
     "dropdown",
+    "fit_top",
     "float_slider",
     "int_slider",
     "new_figure",
@@ -148,6 +150,20 @@ def new_figure(width: float, height: float, dpi: float = 90, **subplots: Any) ->
     return figure
 
 
+def fit_top(ax: Any, data_max: float, base_top: float, step: float) -> None:
+    """Set the y-axis top to ``base_top``, or higher in whole ``step``s if the data need it.
+
+    Limits only change when the data leave the usual range, so most updates reuse the cached
+    background instead of redrawing the axes.
+    """
+    top = base_top
+    if data_max > base_top:
+        top = step * np.ceil(data_max * 1.05 / step)
+    bottom = ax.get_ylim()[0]
+    if ax.get_ylim()[1] != top:
+        ax.set_ylim(bottom, top)
+
+
 class SolutionCache:
     """A least-recently-used cache of model results keyed by control values.
 
@@ -203,6 +219,7 @@ class Readout:
 
     text: str
     alt: str
+    notes: str | None = None  # new HTML for the notes box, or None to keep it
 
 
 class Explorer(widgets.VBox):
@@ -231,6 +248,8 @@ class Explorer(widgets.VBox):
         A custom layout of the controls (default: one column).
     cache_size : int
         How many results to keep.
+    extra_caches : sequence of SolutionCache
+        Partial-result caches that :meth:`clear_caches` should also clear.
 
     Attributes
     ----------
@@ -252,6 +271,10 @@ class Explorer(widgets.VBox):
         The exception behind :attr:`error`.
     cache : SolutionCache
         Recent model results.
+    extra_caches : tuple of SolutionCache
+        Caches of partial results (e.g. one arm of a comparison) that ``solve`` keeps.
+    notes : ipywidgets.HTML
+        Sources and labels (our interpretation, illustrative) for what is shown.
     renders : int
         How many PNGs have been produced.
     """
@@ -269,11 +292,13 @@ class Explorer(widgets.VBox):
         notes: str = "",
         control_box: widgets.Widget | None = None,
         cache_size: int = 64,
+        extra_caches: Sequence[SolutionCache] = (),
     ) -> None:
         self.controls: dict[str, widgets.ValueWidget] = dict(controls)
         self.defaults: dict[str, Any] = {name: w.value for name, w in self.controls.items()}
         self.figure = figure
         self.cache = SolutionCache(cache_size)
+        self.extra_caches = tuple(extra_caches)
         self.renders = 0
         self.png = b""
         self.alt_text = ""
@@ -304,9 +329,8 @@ class Explorer(widgets.VBox):
 
         heading = widgets.HTML(f"<h4 style='margin:0.2em 0'>{html.escape(title)}</h4>")
         body = control_box or widgets.VBox(list(self.controls.values()))
-        parts = [heading, body, self.reset_button, self.error, self.readout, self.image]
-        if notes:
-            parts.append(widgets.HTML(f"<div style='font-size:0.85em'>{notes}</div>"))
+        self.notes = widgets.HTML(self._notes_html(notes))
+        parts = [heading, body, self.reset_button, self.error, self.readout, self.image, self.notes]
         super().__init__(parts)
         self.refresh()
 
@@ -331,6 +355,8 @@ class Explorer(widgets.VBox):
                 said = self._draw(result, values)
                 self._render()
             self.readout.value = f"<b>{html.escape(said.text)}</b>"
+            if said.notes is not None:
+                self.notes.value = self._notes_html(said.notes)
             self.alt_text = said.alt
             width, height = self.figure.canvas.get_width_height()
             encoded = base64.b64encode(self.png).decode("ascii")
@@ -342,6 +368,12 @@ class Explorer(widgets.VBox):
             self.last_error = None
         except Exception as exc:  # shown to the learner, never swallowed
             self._show_error(exc)
+
+    def clear_caches(self) -> None:
+        """Forget every cached result (used by the benchmark to time cold updates)."""
+        self.cache.clear()
+        for cache in self.extra_caches:
+            cache.clear()
 
     def reset(self) -> None:
         """Restore every control to its starting value and redraw once."""
@@ -363,6 +395,10 @@ class Explorer(widgets.VBox):
     def _on_change(self, _change: Mapping[str, Any]) -> None:
         if not self._suspended:
             self.refresh()
+
+    @staticmethod
+    def _notes_html(notes: str) -> str:
+        return f"<div style='font-size:0.85em'>{notes}</div>" if notes else ""
 
     def _show_error(self, exc: Exception) -> None:
         self.last_error = exc

@@ -18,14 +18,24 @@ class ExplorerSpec:
     factory: Callable[[], Explorer]
     scene: Callable[[], Scene]
     naive_solve: Callable[[dict[str, Any]], Any]
+    #: Model-level caches to clear before a cold timing (e.g. simulate_skin's own LRU cache).
+    model_caches: tuple[Callable[[], None], ...] = ()
 
 
 def explorer_specs() -> dict[str, ExplorerSpec]:
     """Name -> spec for every explorer in :mod:`mscpso_edu.widgets`."""
-    from . import pasi_explorer as pasi_module
+    from ..models import skin_circuit
+    from . import pasi_explorer, skin_explorer
 
+    def naive_skin(values: dict[str, Any]) -> Any:
+        return skin_explorer._make_solver(skin_explorer.naive_simulate)[0](values)
+
+    skin_caches = (skin_circuit._simulate_cached.cache_clear,)
     return {
         "pasi_calculator": ExplorerSpec(
-            pasi_module.pasi_calculator, pasi_module._scene, pasi_module._solve
+            pasi_explorer.pasi_calculator, pasi_explorer._scene, pasi_explorer._solve
+        ),
+        "explore_skin_circuit": ExplorerSpec(
+            skin_explorer.explore_skin_circuit, skin_explorer._scene, naive_skin, skin_caches
         ),
     }

@@ -1,0 +1,304 @@
+"""Explore the skin circuit of Shmarov et al. 2022: push dendritic cells, then treat.
+
+The skin starts healthy; a dendritic-cell (DC) onset stimulus from day 20 may flip it to the
+psoriatic state. From the treatment day a therapy input acts for a chosen number of days, and the
+untreated course, the published UVB course and an anti-IL-17 biologic can be shown for comparison.
+
+All arms share the course up to the treatment day, so it is solved once and each arm continues
+from its end state (each arm cached on its own inputs: ticking a comparison or changing the
+therapy never re-solves the onset).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from matplotlib.patches import Rectangle
+
+from ..errors import CourseError
+from ..models import skin_circuit, therapy
+from ..style import ROLE_COLOURS, course_style
+from ._base import (
+    Explorer,
+    Readout,
+    Scene,
+    SolutionCache,
+    checkbox,
+    dropdown,
+    fit_top,
+    float_slider,
+    int_slider,
+    new_figure,
+)
+
+__all__ = ["explore_skin_circuit"]
+
+HORIZON_DAYS = 365
+ONSET_DAY = 20.0
+#: The comparison biologic: an anti-IL-17 antibody at effect 0.9 for 12 weeks. Both numbers are
+#: illustrative (chosen to show a strong, time-limited neutralisation), the mapping is ours.
+BIOLOGIC_STRENGTH = 0.9
+BIOLOGIC_DAYS = 84.0
+
+_ARMS = ("therapy", "untreated", "uvb", "biologic")
+_ARM_STYLE = {
+    "therapy": {"color": ROLE_COLOURS["therapy"], "lw": 2.2, "label": "your therapy"},
+    "untreated": {
+        "color": ROLE_COLOURS["psoriatic"],
+        "lw": 1.2,
+        "label": "untreated",
+        "alpha": 0.8,
+    },
+    "uvb": {"color": ROLE_COLOURS["uvb"], "lw": 1.6, "ls": "--", "label": "UVB (published course)"},
+    "biologic": {"color": "#333333", "lw": 1.4, "ls": "-.", "label": "anti-IL-17 (0.9, 12 wk)"},
+}
+
+
+def _mechanism_label(mechanism: therapy.Mechanism) -> str:
+    if mechanism.mapping != "paper":
+        return f"{mechanism.label} [{mechanism.mapping.lower()}]"
+    return mechanism.label
+
+
+def _controls() -> dict[str, Any]:
+    stimulus = skin_circuit.DCStimulus()  # the SBML's onset trigger supplies the defaults
+    options = [(_mechanism_label(m), name) for name, m in therapy.MECHANISMS.items()]
+    return {
+        "dc_rate": float_slider(
+            "DC onset stimulus (DCs/mm² per day)", stimulus.rate, 0.0, 6000.0, 250.0, ".0f"
+        ),
+        "dc_days": int_slider("Stimulus duration (days)", round(stimulus.duration), 1, 10),
+        "mechanism": dropdown("Therapy mechanism", options, "tolerogenic_dc"),
+        "strength": float_slider("Therapy strength (0-0.95)", 0.5, 0.0, 0.95, 0.05),
+        "start": int_slider("Treatment starts (day)", 120, 60, 250, 5),
+        "duration": int_slider("Therapy lasts (days)", 28, 1, 120),
+        "compare_uvb": checkbox("Compare: published UVB course from the treatment day", False),
+        "compare_biologic": checkbox("Compare: anti-IL-17 biologic from the treatment day", False),
+    }
+
+
+def naive_simulate(**kwargs: Any) -> skin_circuit.SkinResult:
+    """The benchmark's naive solver: fixed-step RK4 (dt 0.002 day) from the models package.
+
+    0.002 day keeps RK4 stable at the fastest clearance a control allows (IL-17 removal
+    36.5/day / (1 - 0.95) = 730/day); 0.01 day diverges there.
+    """
+    kwargs.pop("t_eval", None)
+    return skin_circuit.simulate_skin_fixed_step(dt=0.002, **kwargs)
+
+
+def _make_solver(simulate=None):
+    """Return ``solve(values)`` and the arm cache it fills.
+
+    ``simulate`` defaults to :func:`skin_circuit.simulate_skin`, looked up at call time so tests
+    can count calls; the benchmark passes the fixed-step solver.
+    """
+    arms = SolutionCache(256)
+
+    def run(**kwargs: Any) -> skin_circuit.SkinResult:
+        return (simulate or skin_circuit.simulate_skin)(**kwargs)
+
+    def solve(values: dict[str, Any]) -> dict[str, Any]:
+        start = float(values["start"])
+        stimulus = skin_circuit.DCStimulus(
+            start=ONSET_DAY, duration=float(values["dc_days"]), rate=float(values["dc_rate"])
+        )
+        if stimulus.end > start:
+            raise CourseError(
+                f"the treatment must start after the stimulus ends (day {stimulus.end:g})"
+            )
+        onset_key = ("onset", values["dc_rate"], values["dc_days"], start)
+        onset = arms.get(
+            onset_key,
+            lambda: run(days=start, dc_stimulus=stimulus, t_eval=np.arange(0.0, start + 1.0)),
+        )
+        y0 = tuple(onset.y[:, -1])
+        rest = HORIZON_DAYS - start
+        grid = np.arange(0.0, rest + 1.0)
+
+        def arm(name: str, **kwargs: Any) -> skin_circuit.SkinResult:
+            key = (onset_key, name, *sorted(kwargs.items()))
+            if "therapies" in kwargs:
+                kwargs["therapies"] = tuple(kwargs["therapies"])
+            return arms.get(key, lambda: run(days=rest, start=y0, t_eval=grid, **kwargs))
+
+        effect = therapy.ConstantEffect(
+            values["mechanism"], values["strength"], start=0.0, duration=float(values["duration"])
+        )
+        result = {
+            "onset": onset,
+            "start": start,
+            "therapy": arm("therapy", therapies=(effect,)),
+            "untreated": arm("untreated"),
+        }
+        if values["compare_uvb"]:
+            result["uvb"] = arm("uvb", uvb=skin_circuit.UVBCourse.published(0.0))
+        if values["compare_biologic"]:
+            drug = therapy.biologic("anti_il17", BIOLOGIC_STRENGTH, 0.0, BIOLOGIC_DAYS)
+            result["biologic"] = arm("biologic", therapies=(drug,))
+        return result
+
+    return solve, arms
+
+
+def _joined(result: dict[str, Any], arm: str, quantity) -> tuple[np.ndarray, np.ndarray]:
+    onset, later = result["onset"], result[arm]
+    t = np.concatenate([onset.t, later.t[1:] + result["start"]])
+    y = np.concatenate([quantity(onset), quantity(later)[1:]])
+    return t, y
+
+
+def _scene() -> Scene:
+    """Three stacked panels sharing the time axis: keratinocytes, immune fold change, PASI proxy."""
+    healthy = skin_circuit.healthy_state()
+    psoriatic = skin_circuit.psoriatic_state()
+    with course_style():
+        figure = new_figure(7.0, 5.4, nrows=3, sharex=True, height_ratios=[1.2, 1, 1])
+        kc_ax, immune_ax, pasi_ax = figure.axes
+        lines: dict[str, dict[str, Any]] = {"kc": {}, "pasi": {}}
+        for arm in _ARMS:
+            style = _ARM_STYLE[arm]
+            lines["kc"][arm] = kc_ax.plot([], [], **style)[0]
+            lines["pasi"][arm] = pasi_ax.plot([], [], **style)[0]
+        for ax, h_value, p_value in (
+            (kc_ax, healthy.keratinocytes / 1e3, psoriatic.keratinocytes / 1e3),
+            (pasi_ax, 0.0, 1.0),
+        ):
+            ax.axhline(h_value, color=ROLE_COLOURS["healthy"], ls=":", lw=1)
+            ax.axhline(p_value, color=ROLE_COLOURS["psoriatic"], ls=":", lw=1)
+        kc_ax.text(2, healthy.keratinocytes / 1e3, " healthy", va="bottom", fontsize=8)
+        kc_ax.text(2, psoriatic.keratinocytes / 1e3, " psoriatic", va="bottom", fontsize=8)
+        kc_ax.set_ylabel("Keratinocytes\n(10³/mm²)", fontsize=9)
+        kc_ax.set_ylim(0, 320)
+        kc_ax.legend(loc="upper left", fontsize=8, ncols=2, bbox_to_anchor=(0.0, 1.32))
+
+        immune = {}
+        for name, colour in (("T", "#0072B2"), ("DC", "#009E73"), ("IL17", "#D55E00")):
+            label = {"T": "T cells", "DC": "dendritic cells", "IL17": "IL-17"}[name]
+            immune[name] = immune_ax.plot([], [], color=colour, lw=1.6, label=label)[0]
+        immune_ax.axhline(1.0, color=ROLE_COLOURS["healthy"], ls=":", lw=1)
+        immune_ax.set_ylabel("Your therapy:\n× healthy level", fontsize=9)
+        immune_ax.set_ylim(0, 4)
+        immune_ax.legend(loc="upper right", fontsize=8, ncols=3)
+
+        pasi_ax.set_ylabel("PASI proxy\n(0 healthy, 1 psoriatic)", fontsize=9)
+        pasi_ax.set_ylim(-0.1, 1.3)
+        pasi_ax.set_xlabel("Day")
+        pasi_ax.set_xlim(0, HORIZON_DAYS)
+
+        spans = []
+        for ax in figure.axes:
+            transform = ax.get_xaxis_transform()
+            stim = Rectangle((0, 0), 0, 1, transform=transform, color=ROLE_COLOURS["activates"])
+            treat = Rectangle((0, 0), 0, 1, transform=transform, color=ROLE_COLOURS["therapy"])
+            for patch in (stim, treat):
+                patch.set_alpha(0.12)
+                patch.set_zorder(0)
+                ax.add_patch(patch)
+            spans.append((stim, treat))
+    reference = {name: getattr(healthy, name) for name in immune}
+
+    def draw(result: dict[str, Any], values: dict[str, Any]) -> Readout:
+        start, duration = result["start"], values["duration"]
+        for stim, treat in spans:
+            stim.set_x(ONSET_DAY)
+            stim.set_width(values["dc_days"])
+            treat.set_x(start)
+            treat.set_width(min(duration, HORIZON_DAYS - start))
+        top = {"kc": 0.0, "pasi": 0.0}
+        for arm in _ARMS:
+            shown = arm in result
+            for panel, quantity in (
+                ("kc", lambda r: r.keratinocytes / 1e3),
+                ("pasi", lambda r: r.pasi_proxy),
+            ):
+                line = lines[panel][arm]
+                line.set_visible(shown)
+                if shown:
+                    t, y = _joined(result, arm, quantity)
+                    line.set_data(t, y)
+                    top[panel] = max(top[panel], float(y.max()))
+        immune_top = 0.0
+        for name, line in immune.items():
+            t, y = _joined(result, "therapy", lambda r, n=name: getattr(r, n) / reference[n])
+            line.set_data(t, y)
+            immune_top = max(immune_top, float(y.max()))
+        fit_top(kc_ax, top["kc"], 320, 40)
+        fit_top(immune_ax, immune_top, 4, 1)
+        fit_top(pasi_ax, top["pasi"], 1.3, 0.2)
+
+        final = {arm: result[arm] for arm in _ARMS if arm in result}
+        # Round tiny negative values (the proxy dips just below 0 near health) to a clean 0.00.
+        proxy = {arm: max(float(r.pasi_proxy[-1]), 0.0) for arm, r in final.items()}
+        state = {arm: r.final_state for arm, r in final.items()}
+        text = (
+            f"PASI proxy at day {HORIZON_DAYS}: {proxy['therapy']:.2f}, {state['therapy']} "
+            f"(turnover {final['therapy'].turnover_days[-1]:.0f} days); "
+            f"untreated: {proxy['untreated']:.2f}, {state['untreated']}"
+        )
+        if "uvb" in final:
+            text += f"; UVB: {proxy['uvb']:.2f}, {state['uvb']}"
+        if "biologic" in final:
+            text += f"; anti-IL-17: {proxy['biologic']:.2f}, {state['biologic']}"
+        mechanism = therapy.MECHANISMS[values["mechanism"]]
+        alt = (
+            f"Time courses over {HORIZON_DAYS} days of keratinocytes, immune cells and the PASI "
+            f"proxy. A DC stimulus of {values['dc_rate']:g} per mm² per day for "
+            f"{values['dc_days']} days from day {ONSET_DAY:g}; {mechanism.label} at strength "
+            f"{values['strength']:.2f} from day {start:g} for {duration} days. {text}."
+        )
+        return Readout(text, alt, notes=_notes(mechanism))
+
+    dynamic = [
+        *lines["kc"].values(),
+        *lines["pasi"].values(),
+        *immune.values(),
+        *(patch for pair in spans for patch in pair),
+    ]
+    return Scene(figure, dynamic, draw)
+
+
+def _notes(mechanism: therapy.Mechanism) -> str:
+    mapping = (
+        "<b>our interpretation</b> (the paper did not model it)"
+        if mechanism.mapping != "paper"
+        else "the paper's own"
+    )
+    return (
+        f"Model: Shmarov et al. 2022 [shmarov2022], skin starting at its healthy steady state; "
+        f"onset stimulus and UVB course from the authors' SBML. <b>{mechanism.label}</b>: "
+        f"{mechanism.description} Mapping: {mapping}; scales "
+        f"{', '.join(mechanism.targets)} [{', '.join(mechanism.refs)}]. Therapy strength is a "
+        f"teaching control (illustrative). Comparison biologic: anti-IL-17 at effect "
+        f"{BIOLOGIC_STRENGTH} for {BIOLOGIC_DAYS:g} days (illustrative; mapping is our "
+        "interpretation). The PASI proxy is the model's severity index of one mm² of lesion, "
+        "not a clinical PASI."
+    )
+
+
+def explore_skin_circuit() -> Explorer:
+    """Return the skin-circuit explorer: DC onset stimulus, a therapy, and comparisons.
+
+    Controls: ``dc_rate``, ``dc_days`` (onset stimulus from day 20), ``mechanism``,
+    ``strength``, ``start``, ``duration`` (the therapy), ``compare_uvb``, ``compare_biologic``.
+    The readout gives the PASI proxy and final state (healthy or psoriatic) at day 365 for the
+    therapy and each comparison shown.
+
+    Examples
+    --------
+    >>> explorer = explore_skin_circuit()
+    >>> explorer.controls["duration"].value = 14   # too short: the skin relapses
+    """
+    solve, arms = _make_solver()
+    scene = _scene()
+    return Explorer(
+        title="The psoriatic skin circuit: onset and treatment",
+        controls=_controls(),
+        figure=scene.figure,
+        dynamic_artists=scene.dynamic_artists,
+        solve=solve,
+        draw=scene.draw,
+        notes=_notes(therapy.MECHANISMS["tolerogenic_dc"]),
+        extra_caches=[arms],
+    )

@@ -1,0 +1,762 @@
+"""Question banks: read ``quizzes/NN_slug.yaml`` safely, validate it, build the questions.
+
+Reading goes in four steps, each stopping at the first thing a person must fix:
+
+1. **Bytes**: at most :data:`MAX_BANK_BYTES`, UTF-8 (a UTF-8 byte-order mark is allowed; UTF-16
+   or Latin-1 files are refused with the line of the first bad byte).
+2. **YAML**: parsed with a safe loader into nodes that keep their line numbers. Only plain mappings,
+   lists, text, numbers, booleans and null are allowed: tags such as ``!!python/object``,
+   anchors/aliases, duplicate keys and non-text keys are refused.
+3. **Schema**: ``schema.json`` (JSON Schema draft 2020-12, published so editors can validate
+   banks) checks the shape; each error is translated into ``path:line: message``.
+4. **Meaning**: unique ids, exactly one correct single choice, at least one correct multiple
+   choice, distinct matching and ordering items, registered computations with the placeholders the
+   prompt uses, finite numbers.
+
+:func:`check_banks` (for ``mscpso-edu check``) adds what needs the rest of the course: objective
+ids exist in the lesson notebook, reference ids exist in the knowledge base, and the lesson
+standard's minimums (10 questions, 3 types, two questions per objective).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import CourseError, Problem
+from ..paths import lessons_dir, quizzes_dir
+from . import questions as q
+from .textnorm import normalise_answer
+
+__all__ = [
+    "BANK_SUFFIXES",
+    "MAX_BANK_BYTES",
+    "Bank",
+    "bank_path",
+    "check_banks",
+    "load_bank",
+    "read_bank",
+    "schema",
+]
+
+#: Largest bank accepted. A lesson's bank is a few tens of kilobytes; anything far bigger is a
+#: mistake (or an attack on the parser), so it is refused before parsing.
+MAX_BANK_BYTES = 512 * 1024
+BANK_SUFFIXES = (".yaml", ".yml")
+_BANK_NAME_RE = re.compile(r"^\d\d_[a-z0-9_]+$")
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "str", "seq", "map")
+)
+_Path = tuple[str | int, ...]
+
+try:  # libyaml is ten times faster; the pure-Python loader gives the same answers.
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+
+@dataclass(frozen=True)
+class Bank:
+    """A validated question bank.
+
+    Attributes
+    ----------
+    path
+        The file it was read from.
+    lesson
+        The lesson slug (``"00_start_here"``).
+    title
+        A title for the quiz.
+    mode
+        ``"practice"`` (default) or ``"exam"``.
+    questions
+        The questions in bank order.
+    lines
+        Line of each YAML node, by its path (``("questions", 2, "choices")``), for messages.
+    """
+
+    path: Path
+    lesson: str
+    title: str
+    mode: str
+    questions: tuple[q.Question, ...]
+    lines: Mapping[_Path, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def __iter__(self) -> Iterator[q.Question]:
+        return iter(self.questions)
+
+    def __len__(self) -> int:
+        return len(self.questions)
+
+    @property
+    def max_points(self) -> float:
+        """Points for answering everything correctly."""
+        return sum(question.points for question in self.questions)
+
+    def question(self, question_id: str) -> q.Question:
+        """Return the question with ``question_id``; CourseError naming the known ids if absent."""
+        for question in self.questions:
+            if question.id == question_id:
+                return question
+        known = ", ".join(question.id for question in self.questions)
+        raise CourseError(
+            f"no question {question_id!r} in this bank; its ids are: {known}", self.path
+        )
+
+    def mode_of(self, question: q.Question) -> str:
+        """Return the question's own mode, or the bank's."""
+        return question.mode or self.mode
+
+    def line_of(self, *path: str | int) -> int | None:
+        """Return the line of ``path`` (or its nearest ancestor) in the bank file."""
+        return _line(self.lines, path)
+
+
+@functools.cache
+def schema() -> dict[str, Any]:
+    """Return the published JSON Schema of a bank (``mscpso_edu/quiz/schema.json``)."""
+    return json.loads((files(__package__) / "schema.json").read_text(encoding="utf-8"))
+
+
+@functools.cache
+def _validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(schema())
+
+
+def bank_path(path_or_slug: str | Path) -> Path:
+    """Return the bank file for a path or a lesson slug (``"00_start_here"``)."""
+    if isinstance(path_or_slug, Path):
+        return path_or_slug
+    text = str(path_or_slug)
+    if text.endswith(BANK_SUFFIXES) or "/" in text or "\\" in text:
+        return Path(text)
+    return quizzes_dir() / f"{text}.yaml"
+
+
+# --- 1. bytes ---------------------------------------------------------------------------------
+
+
+def _decode(data: bytes, path: Path) -> str:
+    if len(data) > MAX_BANK_BYTES:
+        raise CourseError(
+            f"file is {len(data) / 1024:.0f} KiB; a question bank may be at most "
+            f"{MAX_BANK_BYTES // 1024} KiB (split it, or remove pasted data)",
+            path,
+            1,
+        )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+        raise CourseError(
+            "file is UTF-16 (or holds NUL bytes); save it as UTF-8",
+            path,
+            data.count(b"\n", 0, 1) + 1,
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        bad = data[error.start : error.start + 1].hex()
+        raise CourseError(
+            f"not UTF-8 text (byte 0x{bad} cannot start a UTF-8 character; was the file saved as "
+            "Latin-1 or Windows-1252?); save it as UTF-8",
+            path,
+            line,
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+# --- 2. YAML ----------------------------------------------------------------------------------
+
+
+def _yaml_error(error: yaml.YAMLError, text: str, path: Path) -> CourseError:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    if mark is not None:
+        line = mark.line + 1
+    elif getattr(error, "position", None) is not None:
+        line = text.count("\n", 0, error.position) + 1
+    else:
+        line = None
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    context = getattr(error, "context", None)
+    if "\\t" in problem or "\t" in problem:
+        message = "tab character: YAML is indented with spaces, never tabs"
+    elif isinstance(error, yaml.reader.ReaderError):
+        message = f"character {getattr(error, 'character', '?')!r} is not allowed in YAML text"
+    else:
+        message = f"invalid YAML: {problem}" + (f" ({context})" if context else "")
+    return CourseError(message, path, line)
+
+
+def _compose(text: str, path: Path) -> tuple[Any, dict[_Path, int]]:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise CourseError("file is empty; a bank needs lesson, title and questions", path, 1)
+        lines: dict[_Path, int] = {}
+        _walk(node, (), lines, set(), path)
+        return loader.construct_document(node), lines
+    except yaml.YAMLError as error:
+        raise _yaml_error(error, text, path) from None
+    finally:
+        loader.dispose()
+
+
+def _walk(
+    node: yaml.Node,
+    where: _Path,
+    lines: dict[_Path, int],
+    seen: set[int],
+    path: Path,
+    key_line: int | None = None,
+) -> None:
+    """Record each node's line by its path (a field's is its key's), refusing all but plain data."""
+    line = node.start_mark.line + 1
+    if id(node) in seen:
+        raise CourseError(
+            "anchors and aliases (& and *) are not allowed in a bank; write each text out",
+            path,
+            line,
+        )
+    seen.add(id(node))
+    lines[where] = key_line or line
+    if node.tag not in _PLAIN_TAGS:
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        raise CourseError(
+            f"tag {tag!r} is not allowed: a bank holds only text, numbers, true/false, lists and "
+            "mappings (quote a value that looks like a date or starts with '!')",
+            path,
+            line,
+        )
+    if isinstance(node, yaml.MappingNode):
+        keys: set[str] = set()
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+                raise CourseError(
+                    f"field names must be text; quote {key_node.value!r} if it is meant as one",
+                    path,
+                    key_line,
+                )
+            key = key_node.value
+            if key in keys:
+                raise CourseError(
+                    f"field {key!r} appears twice in the same mapping", path, key_line
+                )
+            keys.add(key)
+            _walk(value_node, (*where, key), lines, seen, path, key_line)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, (*where, index), lines, seen, path)
+
+
+def _line(lines: Mapping[_Path, int], where: Sequence[str | int]) -> int | None:
+    where = tuple(where)
+    while where not in lines and where:
+        where = where[:-1]
+    return lines.get(where)
+
+
+# --- 3. schema --------------------------------------------------------------------------------
+
+
+def _describe(data: Any, where: Sequence[str | int]) -> str:
+    """Return ``question 'id'`` or ``question 3`` plus the field path inside it."""
+    parts = list(where)
+    if len(parts) >= 2 and parts[0] == "questions" and isinstance(parts[1], int):
+        index = parts[1]
+        try:
+            qid = data["questions"][index].get("id")
+        except (AttributeError, IndexError, KeyError, TypeError):
+            qid = None
+        label = f"question {qid!r}" if isinstance(qid, str) else f"question {index + 1}"
+        rest = parts[2:]
+    else:
+        label, rest = "", parts
+    field_text = ""
+    for part in rest:
+        field_text += f"[{part}]" if isinstance(part, int) else (f".{part}" if field_text else part)
+    return ", ".join(text for text in (label, field_text) if text)
+
+
+_TYPE_NAMES = {
+    "string": "text",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping of fields",
+}
+_PATTERN_HINTS = {
+    "id": "lower case letters, digits, - and _ (e.g. 'loop-cells')",
+    "objectives": "an objective id like '00.a'",
+    "references": "a reference id like 'dashti2025' (surname and year, lower case)",
+    "lesson": "a lesson slug like '00_start_here'",
+    "computation": "a computation name like 'pasi_one_region'",
+}
+
+
+def _schema_message(error: Any) -> str:
+    kind = error.validator
+    where = [part for part in error.absolute_path]
+    name = next((part for part in reversed(where) if isinstance(part, str)), "")
+    found = error.instance
+    if kind == "required":
+        missing = re.search(r"'([^']+)' is a required property", error.message)
+        return f"missing field {missing.group(1) if missing else error.message!r}"
+    if kind in ("unevaluatedProperties", "additionalProperties"):
+        names = re.findall(r"'([^']+)'", error.message.split("(")[-1])
+        listed = ", ".join(repr(n) for n in names) or error.message
+        return f"unknown field {listed}; check the spelling and the indentation"
+    if kind == "enum" and name == "type":
+        allowed = ", ".join(q.QUESTION_TYPES)
+        return f"unknown question type {found!r}; use one of: {allowed}"
+    if kind == "enum":
+        return f"{found!r} is not allowed; use one of: {', '.join(map(str, error.validator_value))}"
+    if kind == "type":
+        expected = _TYPE_NAMES.get(error.validator_value, error.validator_value)
+        return f"expected {expected}, found {found!r}"
+    if kind in ("minLength",) or (kind == "pattern" and error.validator_value == "\\S"):
+        return "must not be empty"
+    if kind == "pattern":
+        hint = _PATTERN_HINTS.get(name) or _PATTERN_HINTS.get(
+            str(where[-2]) if len(where) > 1 else ""
+        )
+        return f"{found!r} should be {hint}" if hint else error.message
+    if kind == "minItems":
+        return f"needs at least {error.validator_value} item(s), found {len(found)}"
+    if kind in ("minimum", "exclusiveMinimum"):
+        relation = "0 or more" if kind == "minimum" else "more than 0"
+        return f"must be {relation}, found {found!r}"
+    return error.message
+
+
+def _schema_problems(data: Any, lines: Mapping[_Path, int], path: Path) -> list[Problem]:
+    errors = list(_validator().iter_errors(data))
+    # A question without a known type cannot say which fields it may have: report only its type.
+    untyped = {
+        tuple(error.absolute_path)[:2]
+        for error in errors
+        if (error.validator == "enum" and list(error.absolute_path)[-1:] == ["type"])
+        or (error.validator == "required" and "'type'" in error.message)
+    }
+    # A failing type-specific branch leaves its fields "unevaluated"; the real error is elsewhere.
+    located = [tuple(e.absolute_path) for e in errors if e.validator != "unevaluatedProperties"]
+    problems = []
+    for error in errors:
+        where = tuple(error.absolute_path)
+        if error.validator == "unevaluatedProperties" and any(
+            other[: len(where)] == where for other in located
+        ):
+            continue
+        if where[:2] in untyped and error.validator not in ("enum", "required"):
+            continue
+        if where[:2] in untyped and error.validator == "required" and "'type'" not in error.message:
+            continue
+        line = _line(lines, where)
+        if error.validator in ("unevaluatedProperties", "additionalProperties"):
+            names = re.findall(r"'([^']+)'", error.message.split("(")[-1])
+            if names:
+                line = _line(lines, (*where, names[0])) or line
+        place = _describe(data, where)
+        message = _schema_message(error)
+        problems.append(Problem(str(path), line, f"{place}: {message}" if place else message))
+    return sorted(set(problems), key=lambda p: (p.line or 0, p.message))
+
+
+# --- 4. meaning -------------------------------------------------------------------------------
+
+
+def _choice_ids(raw: list[dict[str, Any]]) -> list[str]:
+    return [choice.get("id") or chr(ord("a") + index) for index, choice in enumerate(raw)]
+
+
+def _common(raw: Mapping[str, Any], line: int | None) -> dict[str, Any]:
+    return {
+        "id": raw["id"],
+        "prompt": raw["prompt"],
+        "points": float(raw.get("points", 1)),
+        "objectives": tuple(raw["objectives"]),
+        "explanation": raw["explanation"],
+        "references": tuple(raw["references"]),
+        "hints": tuple(raw.get("hints", ())),
+        "mode": raw.get("mode"),
+        "line": line,
+    }
+
+
+def _build_question(raw: Mapping[str, Any], line: int | None) -> q.Question:
+    kind = raw["type"]
+    common = _common(raw, line)
+    if kind in ("single", "multiple"):
+        ids = _choice_ids(raw["choices"])
+        choices = tuple(
+            q.Choice(id=cid, text=c["text"], correct=bool(c.get("correct")), feedback=c["feedback"])
+            for cid, c in zip(ids, raw["choices"], strict=True)
+        )
+        cls = q.SingleChoiceQuestion if kind == "single" else q.MultipleChoiceQuestion
+        return cls(choices=choices, **common)
+    if kind == "true_false":
+        return q.TrueFalseQuestion(
+            answer=raw["answer"],
+            feedback_true=raw["feedback_true"],
+            feedback_false=raw["feedback_false"],
+            **common,
+        )
+    tolerances = {
+        "tolerance": float(raw.get("tolerance", 0.0)),
+        "relative_tolerance": float(raw.get("relative_tolerance", 0.0)),
+        "units": raw.get("units", ""),
+    }
+    if kind == "numeric":
+        mistakes = tuple(
+            q.Mistake(float(m["answer"]), m["feedback"]) for m in raw.get("mistakes", ())
+        )
+        return q.NumericQuestion(
+            answer=float(raw["answer"]), mistakes=mistakes, **tolerances, **common
+        )
+    if kind == "computed":
+        return q.ComputedQuestion(computation=raw["computation"], **tolerances, **common)
+    if kind == "matching":
+        pairs = tuple(q.MatchPair(p["left"], p["right"], p["feedback"]) for p in raw["pairs"])
+        return q.MatchingQuestion(
+            pairs=pairs, distractors=tuple(raw.get("distractors", ())), **common
+        )
+    if kind == "ordering":
+        items = tuple(q.OrderItem(s["text"], s["feedback"]) for s in raw["steps"])
+        return q.OrderingQuestion(items=items, **common)
+    if kind == "short_text":
+        mistakes = tuple(q.Mistake(m["answer"], m["feedback"]) for m in raw.get("mistakes", ()))
+        return q.ShortTextQuestion(accept=tuple(raw["accept"]), mistakes=mistakes, **common)
+    raise CourseError(f"unknown question type {kind!r}")  # pragma: no cover - schema stops it
+
+
+def _duplicates(values: Iterable[Any]) -> list[Any]:
+    seen: set[Any] = set()
+    repeated = []
+    for value in values:
+        if value in seen and value not in repeated:
+            repeated.append(value)
+        seen.add(value)
+    return repeated
+
+
+def _meaning_problems(
+    data: Mapping[str, Any], lines: Mapping[_Path, int], path: Path
+) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def problem(where: _Path, message: str) -> None:
+        place = _describe(data, where)
+        problems.append(
+            Problem(str(path), _line(lines, where), f"{place}: {message}" if place else message)
+        )
+
+    stem = path.stem
+    if _BANK_NAME_RE.match(stem) and data["lesson"] != stem:
+        problem(
+            ("lesson",), f"lesson {data['lesson']!r} does not match the file name {path.name!r}"
+        )
+    first_line: dict[str, int] = {}
+    for index, raw in enumerate(data["questions"]):
+        here: _Path = ("questions", index)
+        qid = raw["id"]
+        if qid in first_line:
+            problem(
+                (*here, "id"),
+                f"duplicate question id {qid!r} (first used on line {first_line[qid]})",
+            )
+        else:
+            first_line[qid] = _line(lines, (*here, "id")) or 0
+        for name in ("points", "answer", "tolerance", "relative_tolerance"):
+            value = raw.get(name)
+            if isinstance(value, float) and not math.isfinite(value):
+                problem((*here, name), f"must be a finite number, found {value!r}")
+        kind = raw["type"]
+        if kind in ("single", "multiple"):
+            correct = [c for c in raw["choices"] if c.get("correct")]
+            if kind == "single" and len(correct) != 1:
+                problem(
+                    (*here, "choices"),
+                    f"a single-choice question needs exactly one choice with 'correct: true', "
+                    f"found {len(correct)}",
+                )
+            if kind == "multiple" and not correct:
+                problem((*here, "choices"), "no choice is marked 'correct: true'")
+            for cid in _duplicates(_choice_ids(raw["choices"])):
+                problem((*here, "choices"), f"duplicate choice id {cid!r}")
+            for text in _duplicates(c["text"] for c in raw["choices"]):
+                problem((*here, "choices"), f"two choices have the same text {text!r}")
+        elif kind == "matching":
+            for text in _duplicates(p["left"] for p in raw["pairs"]):
+                problem((*here, "pairs"), f"left item {text!r} appears twice")
+            rights = [p["right"] for p in raw["pairs"]]
+            for text in _duplicates([*rights, *raw.get("distractors", ())]):
+                problem((*here, "pairs"), f"right item {text!r} appears twice")
+        elif kind == "ordering":
+            for text in _duplicates(s["text"] for s in raw["steps"]):
+                problem((*here, "steps"), f"step {text!r} appears twice")
+        elif kind == "short_text":
+            accepted = {normalise_answer(a) for a in raw["accept"]}
+            if "" in accepted:
+                problem((*here, "accept"), "an accepted answer is only spaces or punctuation")
+            for m_index, mistake in enumerate(raw.get("mistakes", ())):
+                if normalise_answer(mistake["answer"]) in accepted:
+                    problem(
+                        (*here, "mistakes", m_index),
+                        f"mistake {mistake['answer']!r} is also an accepted answer",
+                    )
+        elif kind == "computed":
+            problems.extend(_computed_problems(data, raw, here, lines, path))
+    return problems
+
+
+def _computed_problems(
+    data: Mapping[str, Any],
+    raw: Mapping[str, Any],
+    here: _Path,
+    lines: Mapping[_Path, int],
+    path: Path,
+) -> list[Problem]:
+    from . import computed
+
+    place = _describe(data, here)
+    name = raw["computation"]
+    try:
+        drawn = computed.draw(name, 0)
+    except CourseError as error:
+        return [
+            Problem(str(path), _line(lines, (*here, "computation")), f"{place}: {error.message}")
+        ]
+    available = {*drawn.parameters, "answer"}
+    problems = []
+    for key in ("prompt", "explanation"):
+        for unknown in sorted(q.template_names(raw[key]) - available):
+            problems.append(
+                Problem(
+                    str(path),
+                    _line(lines, (*here, key)),
+                    f"{place}: placeholder {{{{{unknown}}}}} is not given by computation {name!r} "
+                    f"(it gives: {', '.join(sorted(available))})",
+                )
+            )
+    return problems
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+
+def read_bank(path: str | Path) -> tuple[Bank | None, list[Problem]]:
+    """Read and validate one bank file, returning the bank (None if invalid) and its problems.
+
+    The first stage that fails (bytes, YAML, schema, meaning) gives the problems; later stages do
+    not run, so a broken file gives the one error that matters rather than a cascade.
+    """
+    path = Path(path)
+    try:
+        data_bytes = path.read_bytes()
+    except FileNotFoundError:
+        return None, [Problem(str(path), None, "no such question bank")]
+    except OSError as error:
+        return None, [Problem(str(path), None, f"cannot read the file: {error.strerror}")]
+    try:
+        text = _decode(data_bytes, path)
+        data, lines = _compose(text, path)
+    except CourseError as error:
+        return None, [error.as_problem()]
+    problems = _schema_problems(data, lines, path)
+    if problems:
+        return None, problems
+    problems = _meaning_problems(data, lines, path)
+    if problems:
+        return None, problems
+    built = tuple(
+        _build_question(raw, _line(lines, ("questions", index)))
+        for index, raw in enumerate(data["questions"])
+    )
+    bank = Bank(
+        path=path,
+        lesson=data["lesson"],
+        title=data["title"],
+        mode=data.get("mode", "practice"),
+        questions=built,
+        lines=lines,
+    )
+    return bank, []
+
+
+_CACHE: dict[Path, tuple[tuple[int, int], Bank]] = {}
+
+
+def load_bank(path_or_slug: str | Path) -> Bank:
+    """Load a question bank by path or lesson slug, validated; raise CourseError if it is not.
+
+    Parameters
+    ----------
+    path_or_slug
+        A ``.yaml`` file, or a lesson slug such as ``"00_start_here"`` (read from
+        :func:`mscpso_edu.paths.quizzes_dir`).
+
+    Returns
+    -------
+    Bank
+        The bank; cached until the file changes.
+
+    Raises
+    ------
+    CourseError
+        ``path:line: message`` for the first problem (and how many more there are).
+    """
+    path = bank_path(path_or_slug)
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        if path != Path(str(path_or_slug)):  # it was a lesson slug
+            raise CourseError(f"no question bank for lesson {path_or_slug!r}", path) from None
+        raise CourseError("no such question bank", path) from None
+    key = (stat.st_mtime_ns, stat.st_size)
+    cached = _CACHE.get(path)
+    if cached and cached[0] == key:
+        return cached[1]
+    bank, problems = read_bank(path)
+    if bank is None:
+        first = problems[0]
+        more = (
+            f" (and {len(problems) - 1} more problem(s); run mscpso-edu check)"
+            if len(problems) > 1
+            else ""
+        )
+        raise CourseError(first.message + more, first.path, first.line)
+    _CACHE[path] = (key, bank)
+    return bank
+
+
+# --- course-wide checks -----------------------------------------------------------------------
+
+
+def _bank_files(paths: Sequence[Path]) -> list[Path]:
+    if not paths:
+        folder = quizzes_dir()
+        return (
+            sorted(p for p in folder.iterdir() if p.suffix in BANK_SUFFIXES)
+            if folder.is_dir()
+            else []
+        )
+    found: list[Path] = []
+    for given in paths:
+        given = Path(given)
+        if given.is_dir():
+            found.extend(sorted(p for p in given.rglob("*") if p.suffix in BANK_SUFFIXES))
+        elif given.suffix in BANK_SUFFIXES:
+            found.append(given)
+    return found
+
+
+def _lesson_objectives(bank: Bank) -> tuple[dict[str, str] | None, list[Problem]]:
+    notebook = lessons_dir() / f"{bank.lesson}.ipynb"
+    line = bank.line_of("lesson")
+    if not notebook.is_file():
+        message = (
+            f"lesson notebook lessons/{notebook.name} does not exist, so the objective ids "
+            "cannot be checked"
+        )
+        return None, [Problem(str(bank.path), line, message)]
+    try:
+        from ..lessons import read_objectives
+
+        return read_objectives(notebook), []
+    except CourseError as error:
+        return None, [
+            Problem(str(bank.path), line, f"cannot read the lesson's objectives: {error}")
+        ]
+
+
+def _reference_ids() -> tuple[set[str] | None, str]:
+    try:
+        from ..knowledge import reference_ids
+    except ImportError:
+        return None, "the knowledge base (mscpso_edu.knowledge) is not available"
+    try:
+        return set(reference_ids()), ""
+    except CourseError as error:
+        return None, f"the knowledge base could not be read: {error}"
+
+
+def _course_problems(bank: Bank) -> list[Problem]:
+    problems: list[Problem] = []
+    path = str(bank.path)
+
+    def problem(line: int | None, message: str) -> None:
+        problems.append(Problem(path, line, message))
+
+    objectives, found = _lesson_objectives(bank)
+    problems.extend(found)
+    references, why_not = _reference_ids()
+    if references is None:
+        problem(bank.line_of("questions"), f"reference ids cannot be checked: {why_not}")
+    for index, question in enumerate(bank.questions):
+        for o_index, objective in enumerate(question.objectives):
+            if objectives is not None and objective not in objectives:
+                known = ", ".join(objectives) or "none"
+                problem(
+                    bank.line_of("questions", index, "objectives", o_index),
+                    f"question {question.id!r}: objective {objective!r} is not an objective of "
+                    f"lesson {bank.lesson} (it has: {known})",
+                )
+        for r_index, reference in enumerate(question.references):
+            if references is not None and reference not in references:
+                problem(
+                    bank.line_of("questions", index, "references", r_index),
+                    f"question {question.id!r}: reference {reference!r} is not in the "
+                    "knowledge base",
+                )
+    # The lesson standard's minimums for an end-of-lesson bank.
+    top = bank.line_of("questions")
+    if len(bank.questions) < 10:
+        problem(top, f"a lesson bank needs at least 10 questions, found {len(bank.questions)}")
+    kinds = {question.type for question in bank.questions}
+    if len(kinds) < 3:
+        problem(top, f"a lesson bank needs at least 3 question types, found {len(kinds)}")
+    if objectives:
+        for objective in objectives:
+            count = sum(objective in question.objectives for question in bank.questions)
+            if count < 2:
+                problem(
+                    top,
+                    f"objective {objective} is assessed by {count} question(s); every objective "
+                    "needs at least 2",
+                )
+    return problems
+
+
+def check_banks(paths: Sequence[Path] = ()) -> list[Problem]:
+    """Check question banks for ``mscpso-edu check``.
+
+    Parameters
+    ----------
+    paths
+        Bank files or folders to check; other files are ignored. Empty means every bank in
+        :func:`mscpso_edu.paths.quizzes_dir`.
+
+    Returns
+    -------
+    list of Problem
+        Everything wrong, each as ``path:line: message``; empty when all is well.
+    """
+    problems: list[Problem] = []
+    for path in _bank_files(paths):
+        bank, found = read_bank(path)
+        problems.extend(found)
+        if bank is not None:
+            problems.extend(_course_problems(bank))
+    return problems

@@ -9,5 +9,6 @@ from __future__ import annotations
 
 from ._base import Explorer, Readout, SolutionCache
 from .pasi_explorer import pasi_calculator
+from .skin_explorer import explore_skin_circuit
 
-__all__ = ["Explorer", "Readout", "SolutionCache", "pasi_calculator"]
+__all__ = ["Explorer", "Readout", "SolutionCache", "explore_skin_circuit", "pasi_calculator"]

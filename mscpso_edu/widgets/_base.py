@@ -337,6 +337,11 @@ class Explorer(widgets.VBox):
     # -- public -------------------------------------------------------------------------------
 
     @property
+    def dynamic_artists(self) -> tuple[Artist, ...]:
+        """The artists each update changes (for tests: their data should move)."""
+        return tuple(self._dynamic)
+
+    @property
     def values(self) -> dict[str, Any]:
         """The current control values by name."""
         return {name: widget.value for name, widget in self.controls.items()}

@@ -1,0 +1,164 @@
+"""Every explorer, driven by setting control values from Python as a learner's slider would."""
+
+from __future__ import annotations
+
+import hashlib
+
+import ipywidgets as widgets
+import numpy as np
+import pytest
+
+from mscpso_edu.errors import CourseError
+from mscpso_edu.models import skin_circuit
+from mscpso_edu.widgets import explore_skin_circuit
+
+
+def artist_state(explorer) -> str:
+    """A digest of what the changing artists show: data, position, text and visibility."""
+    digest = hashlib.sha256()
+    for artist in explorer.dynamic_artists:
+        digest.update(str(artist.get_visible()).encode())
+        if hasattr(artist, "get_xydata"):
+            digest.update(np.ascontiguousarray(artist.get_xydata(), dtype=float).tobytes())
+        elif hasattr(artist, "get_text"):
+            digest.update(f"{artist.get_text()}@{artist.get_position()}".encode())
+        elif hasattr(artist, "get_bbox"):
+            digest.update(np.asarray(artist.get_bbox().bounds, dtype=float).tobytes())
+        elif hasattr(artist, "get_offsets"):
+            digest.update(np.ascontiguousarray(artist.get_offsets(), dtype=float).tobytes())
+            digest.update(np.ascontiguousarray(artist.get_facecolors(), dtype=float).tobytes())
+    return digest.hexdigest()
+
+
+def other_value(control: widgets.ValueWidget):
+    """A valid value for ``control`` that differs from its current one."""
+    if isinstance(control, widgets.Checkbox):
+        return not control.value
+    if isinstance(control, widgets.Dropdown):
+        values = [option[1] for option in control.options]
+        return values[(values.index(control.value) + 1) % len(values)]
+    middle = control.min + (control.max - control.min) / 2
+    target = control.max if control.value <= middle else control.min
+    return type(control.value)(target)
+
+
+def drive_every_control(explorer) -> None:
+    """Set each control to another value: figure data, PNG and alt text must all change."""
+    for name, control in explorer.controls.items():
+        before = (artist_state(explorer), explorer.png, explorer.alt_text)
+        control.value = other_value(control)
+        assert explorer.error.value == "", f"{name}: {explorer.error.value}"
+        after = (artist_state(explorer), explorer.png, explorer.alt_text)
+        assert after[0] != before[0], f"{name} did not change the figure's data"
+        assert after[1] != before[1], f"{name} did not change the PNG"
+        assert after[2] != before[2], f"{name} did not change the alt text"
+
+
+def assert_reset_restores(explorer) -> None:
+    png = explorer.png
+    for control in explorer.controls.values():
+        control.value = other_value(control)
+    explorer.reset_button.click()
+    assert explorer.values == explorer.defaults
+    assert explorer.png == png
+
+
+def assert_labelled(explorer) -> None:
+    for name, control in explorer.controls.items():
+        assert control.description.strip(), name
+        assert control.style.description_width == "initial", name
+    assert "alt=" in explorer.image.value
+    assert explorer.alt_text
+
+
+@pytest.fixture()
+def count_skin_runs(monkeypatch):
+    """Count calls of simulate_skin, bypassing its own cache so every call is a real solve."""
+    calls: list[dict] = []
+    original = skin_circuit.simulate_skin
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs)
+        skin_circuit._simulate_cached.cache_clear()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(skin_circuit, "simulate_skin", counting)
+    return calls
+
+
+# --- skin circuit --------------------------------------------------------------------------
+
+
+def test_skin_circuit_every_control_redraws():
+    explorer = explore_skin_circuit()
+    assert_labelled(explorer)
+    drive_every_control(explorer)
+
+
+def test_skin_circuit_duration_matters_as_much_as_strength():
+    explorer = explore_skin_circuit()
+    # Defaults: tolerogenic DCs at half strength for 28 days cure (dossier 6.1).
+    assert "PASI proxy at day 365: 0.0" in explorer.readout.value
+    assert "healthy (turnover" in explorer.readout.value
+    explorer.controls["duration"].value = 14
+    assert "psoriatic (turnover" in explorer.readout.value
+    explorer.controls["strength"].value = 0.9
+    assert "healthy (turnover" in explorer.readout.value
+
+
+def test_skin_circuit_without_onset_stimulus_stays_healthy():
+    explorer = explore_skin_circuit()
+    assert "untreated: 1.00, psoriatic" in explorer.readout.value
+    explorer.controls["dc_rate"].value = 0.0
+    assert "untreated: 0.00, healthy" in explorer.readout.value
+
+
+def test_skin_circuit_comparisons_report_their_outcome():
+    explorer = explore_skin_circuit()
+    explorer.controls["compare_uvb"].value = True
+    assert "UVB: 0.0" in explorer.readout.value
+    explorer.controls["compare_biologic"].value = True
+    assert "anti-IL-17:" in explorer.readout.value
+    uvb_line = next(a for a in explorer.dynamic_artists if a.get_label().startswith("UVB"))
+    assert uvb_line.get_visible()
+    explorer.controls["compare_uvb"].value = False
+    assert not uvb_line.get_visible()
+
+
+def test_skin_circuit_caches_solutions(count_skin_runs):
+    explorer = explore_skin_circuit()
+    first = len(count_skin_runs)  # onset, therapy and untreated arms
+    assert first == 3
+    explorer.controls["strength"].value = 0.9  # only the therapy arm is re-solved
+    assert len(count_skin_runs) == first + 1
+    explorer.controls["strength"].value = 0.5  # back: nothing re-solved
+    explorer.controls["compare_uvb"].value = True
+    explorer.controls["compare_uvb"].value = False
+    explorer.controls["compare_uvb"].value = True
+    assert len(count_skin_runs) == first + 2  # the UVB arm, once
+    assert explorer.cache.hits >= 2
+
+
+def test_skin_circuit_labels_our_interpretation_from_the_model():
+    explorer = explore_skin_circuit()
+    labels = dict((value, label) for label, value in explorer.controls["mechanism"].options)
+    assert "our interpretation" in labels["tolerogenic_dc"]
+    assert "our interpretation" in explorer.notes.value
+    explorer.controls["mechanism"].value = "t_cell_clearance"
+    assert "Treg" in explorer.notes.value
+
+
+def test_skin_circuit_shows_model_errors(monkeypatch):
+    explorer = explore_skin_circuit()
+
+    def failing(**kwargs):
+        raise CourseError("the skin simulation failed between days 120 and 148")
+
+    monkeypatch.setattr(skin_circuit, "simulate_skin", failing)
+    explorer.controls["strength"].value = 0.7
+    assert "failed between days 120 and 148" in explorer.error.value
+    assert "Traceback" not in explorer.error.value
+
+
+def test_skin_circuit_reset():
+    assert_reset_restores(explore_skin_circuit())

@@ -11,6 +11,17 @@
 - :mod:`~mscpso_edu.models.pasi`: the PASI calculator (Fredriksson & Pettersson 1978).
 """
 
+from .bistable_core import (
+    CoreParameters,
+    CoreResult,
+    FixedPoint,
+    Nullclines,
+    basin_boundary,
+    fixed_points,
+    nullclines,
+    simulate_core,
+    vector_field,
+)
 from .skin_circuit import (
     STATE_NAMES,
     DCStimulus,
@@ -31,18 +42,27 @@ __all__ = [
     "PRODUCTS",
     "STATE_NAMES",
     "ConstantEffect",
+    "CoreParameters",
+    "CoreResult",
     "DCStimulus",
+    "FixedPoint",
     "MSCTherapy",
     "Mechanism",
+    "Nullclines",
     "Product",
     "SkinParameters",
     "SkinResult",
     "SkinState",
     "UVBCourse",
+    "basin_boundary",
     "biologic",
+    "fixed_points",
     "healthy_state",
+    "nullclines",
     "psoriatic_state",
+    "simulate_core",
     "simulate_skin",
     "simulate_skin_fixed_step",
     "steady_states",
+    "vector_field",
 ]

@@ -16,12 +16,12 @@ remembers: a push that crosses the boundary stays across.
 
 What this reconstruction does (tests/test_bistable_core.py): fixed points at K = 30,471
 (stable), 35,359 (saddle) and 90,272 (stable), matching the dossier's 30,000/36,000/90,000 to
-2%; a 5-day extra immune influx flips healthy skin above about 404 cells/mm^2/day (so 500 flips,
-300 does not); tripled clearance (k3 x 3) returns psoriatic skin to healthy if kept longer than
-about 11.6 days (14 days cures, 7 does not). The dossier quotes different flip rules (>= 300
-flips, <= 200 does not; 28 days cures, 14 does not) that this ODE form does not reproduce: the
-published script gives the steady states only, so treat the thresholds as properties of the
-reconstruction, not of the paper.
+2%. Tripled clearance (k3 x 3) returns psoriatic skin to healthy only if kept longer than about
+14.9 days (14 days relapses, 28 cures, as the dossier says). A 5-day extra immune influx flips
+healthy skin above about 185 cells/mm^2/day; the dossier says <= 200 does not flip, but here 200
+does, very slowly (the saddle's unstable eigenvalue is only 0.0013/day, so trajectories near the
+boundary linger for years): :attr:`CoreResult.eventual_state` follows them to the end, while
+:attr:`CoreResult.final_state` only says which state is nearest at the horizon.
 """
 
 from __future__ import annotations
@@ -263,6 +263,15 @@ class CoreResult:
         return min(options, key=options.get)
 
     @property
+    def eventual_state(self) -> str:
+        """Where the trajectory ends up if left alone after the horizon: follows it onward
+        (no influx, normal clearance) for 20,000 days, enough to leave the slow saddle."""
+        onward = simulate_core(
+            self.params, days=20000.0, start=(self.T[-1], self.K[-1]), t_eval=[0.0, 20000.0]
+        )
+        return onward.final_state
+
+    @property
     def turnover_days(self) -> np.ndarray:
         """Keratinocyte turnover ``1/(k2 K)`` (days)."""
         with np.errstate(divide="ignore"):
@@ -364,7 +373,7 @@ def _simulate_core(p, days, y0, influx, factor, influx_window, clearance_window,
         times = np.concatenate(([a], grid[inside]))
         if times[-1] < b:
             times = np.append(times, b)
-        states = odeint(rhs, y, times, Dfun=jac, tfirst=True, rtol=1e-9, atol=1e-6)
+        states = odeint(rhs, y, times, Dfun=jac, tfirst=True, rtol=1e-9, atol=1e-6, mxstep=100000)
         out[:, inside] = states[1 : 1 + int(inside.sum())].T
         y = states[-1]
     out.setflags(write=False)

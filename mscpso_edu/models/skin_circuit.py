@@ -699,7 +699,15 @@ def _simulate_cached(p, days, y0, dc_stimulus, therapies, uvb, grid) -> SkinResu
         # odeint is ODEPACK's LSODA, the same integrator as solve_ivp(method="LSODA"), but
         # its step loop runs in Fortran: half the time per simulation, which the explorers need.
         states, info = odeint(
-            rhs, y, times, Dfun=jac, tfirst=True, rtol=_RTOL, atol=_ATOL, full_output=True
+            rhs,
+            y,
+            times,
+            Dfun=jac,
+            tfirst=True,
+            rtol=_RTOL,
+            atol=_ATOL,
+            full_output=True,
+            mxstep=100000,
         )
         if info["message"] != "Integration successful.":
             raise CourseError(f"the skin simulation failed between days {a:g} and {b:g}")

@@ -133,3 +133,14 @@ def with_msc_exposure(path: Path, therapy, target_names: dict[str, str], base_va
 def _ci_time() -> str:
     url = "http://www.sbml.org/sbml/symbols/time"
     return f'<csymbol encoding="text" definitionURL="{url}"> t </csymbol>'
+
+
+def with_tgf_secretion(path: Path, rate: float) -> str:
+    """Intosalmi SBML text with one extra reaction: ``-> TGFbext`` at ``rate`` per hour."""
+    text = path.read_text(encoding="utf-8")
+    reaction = (
+        '<reaction id="msc_tgf_secretion" reversible="false"><listOfProducts>'
+        '<speciesReference species="TGFbext" stoichiometry="1"/></listOfProducts>'
+        f"<kineticLaw>{_MATH.format(_cn(rate))}</kineticLaw></reaction>"
+    )
+    return text.replace("</listOfReactions>", reaction + "</listOfReactions>", 1)

@@ -35,12 +35,14 @@ from .skin_circuit import (
     simulate_skin_fixed_step,
     steady_states,
 )
+from .th17_treg import TH17_STATE_NAMES, Th17Parameters, Th17Result, simulate_th17
 from .therapy import MECHANISMS, PRODUCTS, ConstantEffect, Mechanism, MSCTherapy, Product, biologic
 
 __all__ = [
     "MECHANISMS",
     "PRODUCTS",
     "STATE_NAMES",
+    "TH17_STATE_NAMES",
     "ConstantEffect",
     "CoreParameters",
     "CoreResult",
@@ -53,6 +55,8 @@ __all__ = [
     "SkinParameters",
     "SkinResult",
     "SkinState",
+    "Th17Parameters",
+    "Th17Result",
     "UVBCourse",
     "basin_boundary",
     "biologic",
@@ -63,6 +67,7 @@ __all__ = [
     "simulate_core",
     "simulate_skin",
     "simulate_skin_fixed_step",
+    "simulate_th17",
     "steady_states",
     "vector_field",
 ]

@@ -135,6 +135,8 @@ BROKEN: dict[str, tuple[str | bytes, int, str]] = {
     "alias": (VALID.replace("title: A small bank", "title: &x A small bank").replace(
         "explanation: Four [furue2020].", "explanation: *x"), 2, "anchors and aliases"),
     "empty_file": ("", 1, "file is empty"),
+    "unquoted_no": (VALID.replace("feedback: They respond to IL-17.", "feedback: no"), 15,
+                    "found False; put text that looks like a number or yes/no"),
     "bad_reference_id": (VALID.replace("references: [furue2020]\n    answer",
                                        "references: [Furue 2020]\n    answer"), 21,
                          "'Furue 2020' should be a reference id"),

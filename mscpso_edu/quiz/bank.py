@@ -325,7 +325,11 @@ def _schema_message(error: Any) -> str:
         return f"{found!r} is not allowed; use one of: {', '.join(map(str, error.validator_value))}"
     if kind == "type":
         expected = _TYPE_NAMES.get(error.validator_value, error.validator_value)
-        return f"expected {expected}, found {found!r}"
+        hint = ""
+        if error.validator_value == "string" and isinstance(found, bool | int | float):
+            # YAML reads yes/no/on/off/true/false and bare numbers as non-text.
+            hint = "; put text that looks like a number or yes/no/true/false in quotes"
+        return f"expected {expected}, found {found!r}{hint}"
     if kind in ("minLength",) or (kind == "pattern" and error.validator_value == "\\S"):
         return "must not be empty"
     if kind == "pattern":

@@ -1,0 +1,393 @@
+"""The quiz widget: questions with labelled controls, instant feedback, and every attempt recorded.
+
+:func:`show` renders a lesson's whole bank and :func:`check` a few of its questions. Each question
+is a :class:`QuestionPanel` whose controls are plain ipywidgets, so a test (or a learner using only
+the keyboard) can set them and press **Check**::
+
+    quiz = show("00_start_here", store=ProgressStore(tmp), learner="test")
+    panel = quiz.panel("il23_source")
+    panel.control.value = "a"
+    result = panel.submit()
+
+All text from a bank or a learner is escaped before it reaches HTML (see
+:mod:`mscpso_edu.quiz.markup`). Choices, matching options and ordering items are shuffled with a
+seed from the learner id, so each learner sees a stable order of their own.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from typing import Any
+
+import ipywidgets as widgets
+
+from ..errors import CourseError
+from . import questions as q
+from .bank import Bank, load_bank
+from .learner import learner_id, learner_seed
+from .markup import cite_ids, plain, render, render_inline
+from .store import ProgressStore
+
+__all__ = ["QuestionPanel", "QuizWidget", "check", "show"]
+
+_WIDE = {"description_width": "initial"}
+_CHOOSE = "(choose)"
+
+
+def _cite(ref_id: str) -> str:
+    try:
+        from .. import knowledge
+
+        return knowledge.cite(ref_id)
+    except (ImportError, AttributeError, CourseError):
+        return ref_id
+
+
+def _shuffled(items: list[Any], seed: int) -> list[Any]:
+    shuffled = list(items)
+    random.Random(seed).shuffle(shuffled)
+    return shuffled
+
+
+class QuestionPanel:
+    """One question: prompt, labelled controls, Check and Hint buttons, feedback and explanation.
+
+    Attributes
+    ----------
+    question
+        The question as this learner sees it (a computed question is already drawn).
+    control
+        The main input widget (RadioButtons, Text, or a box of the widgets in ``inputs``).
+    inputs
+        For multiple select: choice id -> Checkbox; matching: left text -> Dropdown; ordering:
+        step number -> Dropdown. Empty for single-control questions.
+    attempts, best
+        Attempts so far (including earlier sessions) and the best points.
+    """
+
+    def __init__(
+        self,
+        question: q.Question,
+        *,
+        number: int,
+        lesson: str,
+        mode: str,
+        learner: str,
+        store: ProgressStore | None,
+        attempts: int = 0,
+        best: float = 0.0,
+        on_attempt: Any = None,
+    ) -> None:
+        self.lesson = lesson
+        self.mode = mode
+        self.learner = learner
+        self.store = store
+        self._on_attempt = on_attempt
+        seed = learner_seed(lesson, question.id, identity=learner)
+        if isinstance(question, q.ComputedQuestion):
+            question = question.for_seed(seed)
+        self.question = question
+        self.attempts = attempts
+        self.best = best
+        self.last_result: q.Result | None = None
+        self._hints_shown = 0
+        self.inputs: dict[Any, widgets.ValueWidget] = {}
+        self.control = self._build_control(question, seed)
+
+        points = f"{question.points:g} point{'s' if question.points != 1 else ''}"
+        self.prompt = widgets.HTMLMath(
+            value=f"<h4>Question {number} <small>({points})</small></h4>{render(question.prompt)}"
+        )
+        self.button = widgets.Button(
+            description="Check", button_style="primary", tooltip="Check your answer", icon="check"
+        )
+        self.button.on_click(lambda _button: self.submit())
+        self.hint_button = widgets.Button(
+            description="Hint", tooltip="Show a hint", disabled=not question.hints
+        )
+        self.hint_button.on_click(lambda _button: self.show_hint())
+        if not question.hints:
+            self.hint_button.layout.display = "none"
+        self.hints = widgets.HTMLMath(value="")
+        self.status = widgets.HTML(value=self._status_text())
+        self.feedback = widgets.HTMLMath(value="")
+        self.explanation = widgets.HTMLMath(value="")
+        self.widget = widgets.VBox(
+            [
+                self.prompt,
+                self.control,
+                widgets.HBox([self.button, self.hint_button, self.status]),
+                self.hints,
+                self.feedback,
+                self.explanation,
+            ],
+            layout={"border": "1px solid #ccc", "padding": "0.5em", "margin": "0 0 0.8em 0"},
+        )
+
+    # --- controls ------------------------------------------------------------------------------
+
+    def _build_control(self, question: q.Question, seed: int) -> widgets.Widget:
+        if isinstance(question, q.SingleChoiceQuestion):
+            options = [(plain(c.text), c.id) for c in _shuffled(list(question.choices), seed)]
+            return widgets.RadioButtons(
+                options=options, value=None, description="Answer", layout={"width": "auto"}
+            )
+        if isinstance(question, q.MultipleChoiceQuestion):
+            for choice in _shuffled(list(question.choices), seed):
+                self.inputs[choice.id] = widgets.Checkbox(
+                    value=False, description=plain(choice.text), indent=False, style=_WIDE
+                )
+            return widgets.VBox(list(self.inputs.values()))
+        if isinstance(question, q.TrueFalseQuestion):
+            return widgets.RadioButtons(
+                options=[("True", True), ("False", False)], value=None, description="Answer"
+            )
+        if isinstance(question, q.NumericQuestion):
+            units = f" ({question.units})" if question.units else ""
+            return widgets.Text(
+                value="",
+                description=f"Answer{units}",
+                placeholder="a number, e.g. 12.5",
+                continuous_update=False,
+                style=_WIDE,
+            )
+        if isinstance(question, q.MatchingQuestion):
+            rights = _shuffled(list(question.right_options), seed)
+            for pair in question.pairs:
+                self.inputs[pair.left] = widgets.Dropdown(
+                    options=[(_CHOOSE, None), *((plain(r), r) for r in rights)],
+                    value=None,
+                    description=plain(pair.left),
+                    style=_WIDE,
+                    layout={"width": "auto"},
+                )
+            return widgets.VBox(list(self.inputs.values()))
+        if isinstance(question, q.OrderingQuestion):
+            steps = _shuffled([item.text for item in question.items], seed)
+            for number in range(1, len(question.items) + 1):
+                self.inputs[number] = widgets.Dropdown(
+                    options=[(_CHOOSE, None), *((plain(s), s) for s in steps)],
+                    value=None,
+                    description=f"Step {number}",
+                    style=_WIDE,
+                    layout={"width": "auto"},
+                )
+            return widgets.VBox(list(self.inputs.values()))
+        if isinstance(question, q.ShortTextQuestion):
+            return widgets.Text(
+                value="", description="Answer", placeholder="type your answer", style=_WIDE
+            )
+        raise CourseError(f"question {question.id!r}: no widget for type {question.type!r}")
+
+    def response(self) -> Any:
+        """Return the response the controls currently hold, in the form :func:`grade` takes."""
+        question = self.question
+        if isinstance(question, q.MultipleChoiceQuestion):
+            return [cid for cid, box in self.inputs.items() if box.value]
+        if isinstance(question, q.MatchingQuestion):
+            return {left: box.value for left, box in self.inputs.items()}
+        if isinstance(question, q.OrderingQuestion):
+            return [box.value for box in self.inputs.values()]
+        return self.control.value
+
+    # --- actions -------------------------------------------------------------------------------
+
+    def submit(self) -> q.Result | None:
+        """Grade the current response, record the attempt and show feedback.
+
+        Returns
+        -------
+        Result or None
+            The result, or None when the response could not be graded (the reason is shown).
+        """
+        try:
+            result = q.grade(self.question, self.response())
+        except CourseError as error:
+            message = (
+                error.message.split(": ", 1)[-1]
+                if error.message.startswith("question ")
+                else error.message
+            )
+            self.feedback.value = (
+                f'<div role="alert">{render(message[:1].upper() + message[1:])}</div>'
+            )
+            return None
+        self.attempts += 1
+        self.best = max(self.best, result.points)
+        self.last_result = result
+        saved = self._record(result)
+        colour = "#0072B2" if result.correct else "#D55E00"
+        score = f"{result.points:g} / {result.max_points:g} points"
+        self.feedback.value = (
+            f'<div role="status" style="border-left: 4px solid {colour}; padding-left: 0.5em">'
+            f"<strong>{score}.</strong> {render(result.feedback)}{saved}</div>"
+        )
+        explanation = cite_ids(self.question.explanation, _cite)
+        sources = "; ".join(_cite(ref) for ref in self.question.references)
+        self.explanation.value = (
+            f"<details open><summary>Explanation</summary>{render(explanation)}"
+            f"<p><small>Sources: {render_inline(sources)}</small></p></details>"
+        )
+        self.status.value = self._status_text()
+        if self._on_attempt is not None:
+            self._on_attempt()
+        return result
+
+    def _record(self, result: q.Result) -> str:
+        if self.store is None:
+            return ""
+        try:
+            self.store.record(
+                self.learner, self.lesson, self.question.id, self.response(), result.points,
+                result.max_points, result.correct, self.mode,
+            )  # fmt: skip
+        except (CourseError, sqlite3.Error) as error:
+            note = render_inline(f"(This attempt could not be saved: {error})")
+            return f"<p><small>{note}</small></p>"
+        return ""
+
+    def show_hint(self) -> str | None:
+        """Reveal the next hint; return its text (None when there are no more)."""
+        hints = self.question.hints
+        if self._hints_shown >= len(hints):
+            return None
+        self._hints_shown += 1
+        shown = hints[: self._hints_shown]
+        self.hints.value = "".join(
+            f"<p><em>Hint {i}:</em> {render_inline(hint)}</p>" for i, hint in enumerate(shown, 1)
+        )
+        if self._hints_shown == len(hints):
+            self.hint_button.disabled = True
+        return shown[-1]
+
+    def _status_text(self) -> str:
+        tries = f"{self.attempts} attempt{'s' if self.attempts != 1 else ''}"
+        return f"<span>{tries}; best {self.best:g} / {self.question.points:g}</span>"
+
+
+class QuizWidget(widgets.VBox):
+    """A quiz over some or all questions of a bank; display it in a notebook.
+
+    Parameters
+    ----------
+    bank
+        The question bank.
+    question_ids
+        Which questions, in this order; default all.
+    store
+        Where attempts go; default the learner's progress store. Pass ``False`` to record nothing.
+    learner
+        Learner identity for seeds and records; default this computer's learner id.
+    title
+        Heading; default the bank's title.
+    """
+
+    def __init__(
+        self,
+        bank: Bank,
+        question_ids: tuple[str, ...] | None = None,
+        *,
+        store: ProgressStore | bool | None = None,
+        learner: str | None = None,
+        title: str | None = None,
+    ) -> None:
+        chosen = (
+            [bank.question(qid) for qid in question_ids] if question_ids else list(bank.questions)
+        )
+        self.bank = bank
+        self.learner = learner if learner is not None else learner_id()
+        notice = ""
+        if store is None:
+            try:
+                store = ProgressStore()
+            except CourseError as error:
+                store, notice = None, f"Progress will not be saved: {error}"
+        self.store: ProgressStore | None = store or None
+        best, counts = self._history()
+        self.panels = [
+            QuestionPanel(
+                question,
+                number=number,
+                lesson=bank.lesson,
+                mode=bank.mode_of(question),
+                learner=self.learner,
+                store=self.store,
+                attempts=counts.get(question.id, 0),
+                best=best.get(question.id, 0.0),
+                on_attempt=self._update_total,
+            )
+            for number, question in enumerate(chosen, 1)
+        ]
+        self.heading = widgets.HTML(value=f"<h3>{render_inline(title or bank.title)}</h3>")
+        self.total = widgets.HTML(value="")
+        self.notice = widgets.HTML(value=render(notice) if notice else "")
+        self._update_total()
+        super().__init__(
+            [self.heading, self.notice, *(panel.widget for panel in self.panels), self.total]
+        )
+
+    def _history(self) -> tuple[dict[str, float], dict[str, int]]:
+        if self.store is None:
+            return {}, {}
+        best: dict[str, float] = {}
+        counts: dict[str, int] = {}
+        for attempt in self.store.attempts(self.bank.lesson):
+            if attempt.learner != self.learner:
+                continue
+            counts[attempt.question] = counts.get(attempt.question, 0) + 1
+            best[attempt.question] = max(best.get(attempt.question, 0.0), attempt.points)
+        return best, counts
+
+    def panel(self, question_id: str) -> QuestionPanel:
+        """Return the panel of question ``question_id``."""
+        for panel in self.panels:
+            if panel.question.id == question_id:
+                return panel
+        known = ", ".join(panel.question.id for panel in self.panels)
+        raise CourseError(f"no question {question_id!r} in this quiz; it has: {known}")
+
+    @property
+    def score(self) -> float:
+        """Best points summed over the questions shown."""
+        return sum(panel.best for panel in self.panels)
+
+    @property
+    def max_points(self) -> float:
+        """Points available in the questions shown."""
+        return sum(panel.question.points for panel in self.panels)
+
+    def _update_total(self) -> None:
+        if not hasattr(self, "panels"):
+            return
+        tried = sum(1 for panel in self.panels if panel.attempts)
+        self.total.value = (
+            f"<p><strong>Score: {self.score:g} / {self.max_points:g}</strong> "
+            f"({tried} of {len(self.panels)} questions tried; best attempt counts)</p>"
+        )
+
+
+def show(slug: str, **options: Any) -> QuizWidget:
+    """Return the end-of-lesson quiz of lesson ``slug`` (all questions of its bank).
+
+    Parameters
+    ----------
+    slug
+        Lesson slug such as ``"00_start_here"``, or a path to a bank file.
+    **options
+        ``store``, ``learner`` and ``title`` for :class:`QuizWidget`.
+    """
+    bank = load_bank(slug)
+    options.setdefault("title", f"Quiz: {bank.title}")
+    return QuizWidget(bank, **options)
+
+
+def check(slug: str, *question_ids: str, **options: Any) -> QuizWidget:
+    """Return a short mid-lesson check with the named questions of lesson ``slug``'s bank."""
+    if not question_ids:
+        raise CourseError("name at least one question id for a check, e.g. check(slug, 'q1')")
+    bank = load_bank(slug)
+    for question_id in question_ids:
+        bank.question(question_id)
+    options.setdefault("title", "Check your understanding")
+    return QuizWidget(bank, tuple(question_ids), **options)

@@ -45,9 +45,15 @@ def test_course_knowledge_base_validates_cleanly():
 
 def test_lesson_00_references_are_present():
     needed = {
-        "dashti2025", "parisi2020", "furue2020", "dominici2006", "fredriksson1978",
-        "weinstein1985", "shmarov2022", "intosalmi2015",
-    }  # fmt: skip
+        "dashti2025",
+        "parisi2020",
+        "furue2020",
+        "dominici2006",
+        "fredriksson1978",
+        "weinstein1985",
+        "shmarov2022",
+        "intosalmi2015",
+    }
     assert needed <= knowledge.reference_ids()
     assert knowledge.reference("shmarov2022").kind == "model"
     assert knowledge.reference("intosalmi2015").kind == "model"

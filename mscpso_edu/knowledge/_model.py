@@ -168,6 +168,12 @@ class Mediator:
     refs: tuple[str, ...]
     path: str = ""
     line: int = 0
+    short: str = ""
+
+    @property
+    def label(self) -> str:
+        """Return the short label used on figures (falls back to the name)."""
+        return self.short or self.name
 
 
 @dataclass(frozen=True)
@@ -527,7 +533,9 @@ def _read_mediators(reader: _Reader, data: Any, uses: _RefUse) -> dict[str, Medi
     seen: dict[str, int] = {}
     mediators: dict[str, Mediator] = {}
     for entry in reader.entries(data, "mediators"):
-        complete = reader.check_keys(entry, ("id", "name", "kind", "description", "refs"))
+        complete = reader.check_keys(
+            entry, ("id", "name", "kind", "description", "refs"), ("short",)
+        )
         mid = reader.record_id(entry, seen, "mediator")
         kind = reader.enum(entry, "kind", MEDIATOR_KINDS)
         refs = reader.id_list(entry, "refs")
@@ -543,6 +551,7 @@ def _read_mediators(reader: _Reader, data: Any, uses: _RefUse) -> dict[str, Medi
                 refs,
                 reader.path,
                 entry.line,
+                str(entry.get("short") or ""),
             )
     return mediators
 
@@ -668,10 +677,24 @@ def _read_isct(reader: _Reader, data: Any, uses: _RefUse) -> IsctCriteria | None
 
 
 _STUDY_FIELDS = (
-    "ref", "year", "first_author", "source", "product", "autologous", "route", "n",
-    "n_completed", "responders", "dose", "follow_up", "outcome", "pasi_before", "pasi_after",
-    "adverse_events", "note",
-)  # fmt: skip
+    "ref",
+    "year",
+    "first_author",
+    "source",
+    "product",
+    "autologous",
+    "route",
+    "n",
+    "n_completed",
+    "responders",
+    "dose",
+    "follow_up",
+    "outcome",
+    "pasi_before",
+    "pasi_after",
+    "adverse_events",
+    "note",
+)
 
 
 def _read_studies(
@@ -682,10 +705,23 @@ def _read_studies(
     for entry in reader.entries(data, "clinical_studies"):
         evidence = entry.get("evidence")
         registered_only = evidence == "registered_no_results"
-        required = ("id", "evidence", "registry") if registered_only else (
-            "id", "evidence", "registry", "ref", "year", "first_author", "product", "route",
-            "n", "outcome", "adverse_events",
-        )  # fmt: skip
+        required = (
+            ("id", "evidence", "registry")
+            if registered_only
+            else (
+                "id",
+                "evidence",
+                "registry",
+                "ref",
+                "year",
+                "first_author",
+                "product",
+                "route",
+                "n",
+                "outcome",
+                "adverse_events",
+            )
+        )
         complete = reader.check_keys(entry, required, (*_STUDY_FIELDS, "registry"))
         sid = reader.record_id(entry, seen, "clinical study")
         evidence = reader.enum(entry, "evidence", EVIDENCE_LEVELS)

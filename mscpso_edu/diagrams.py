@@ -1,0 +1,686 @@
+"""Figures drawn from the knowledge base: the immune circuit, the course map, the evidence.
+
+Every function takes ``ax=None`` (a new figure is made when none is given), draws inside
+:func:`mscpso_edu.style.course_style` only, never calls ``plt.show`` and never touches pyplot's
+global state (figures are built with :class:`matplotlib.figure.Figure` directly). Each returns
+a :class:`Drawn` with the figure, the axes, the artists it made and an alt text generated from
+the data; :func:`show` puts a figure in a notebook as an ``<img alt="...">`` so screen readers
+get the description.
+
+Activation and inhibition are told apart by colour *and* line: activation is a solid
+vermillion line ending in an arrowhead, inhibition a dashed blue line ending in a bar.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import itertools
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from matplotlib.transforms import Bbox
+
+from . import knowledge
+from .style import OKABE_ITO, ROLE_COLOURS, course_style
+
+__all__ = [
+    "EDGE_STYLES",
+    "Drawn",
+    "circuit",
+    "course_map",
+    "evidence",
+    "extent",
+    "show",
+    "to_png",
+]
+
+#: How each sign of interaction is drawn (colour, line style and line end all differ).
+EDGE_STYLES: dict[str, dict[str, Any]] = {
+    "activates": {
+        "color": ROLE_COLOURS["activates"],
+        "linestyle": "-",
+        "arrowstyle": "-|>,head_length=6,head_width=3.5",
+        "description": "solid vermillion arrow",
+    },
+    "inhibits": {
+        "color": ROLE_COLOURS["inhibits"],
+        "linestyle": (0, (4, 2)),
+        "arrowstyle": "-[,widthB=7,lengthB=0",
+        "description": "dashed blue line ending in a bar",
+    },
+}
+
+# Where each cell sits in the circuit (data units on a 10 x 7 canvas): dendritic cells on top,
+# T cells in the middle, skin and innate effectors below, MSCs at the right edge. Layout only.
+_POSITIONS: dict[str, tuple[float, float]] = {
+    "pdc": (0.9, 6.2),
+    "mdc": (3.6, 6.2),
+    "macrophage": (8.6, 6.3),
+    "th1": (0.7, 3.9),
+    "th17": (3.6, 3.9),
+    "th2": (6.6, 5.3),
+    "treg": (7.0, 3.7),
+    "t_cell": (6.3, 1.4),
+    "gdt": (5.3, 6.4),
+    "keratinocyte": (2.0, 1.0),
+    "neutrophil": (4.1, 0.2),
+    "mast_cell": (0.2, 0.2),
+    "msc": (9.3, 2.2),
+}
+_NODE_RADIUS = 0.42
+_GROUP_COLOURS = {
+    "skin": OKABE_ITO["orange"],
+    "innate": OKABE_ITO["sky_blue"],
+    "adaptive": OKABE_ITO["yellow"],
+    "stromal": ROLE_COLOURS["msc"],
+}
+
+
+@dataclass
+class Drawn:
+    """What a diagram function drew.
+
+    Attributes
+    ----------
+    fig, ax
+        The figure and axes drawn on.
+    artists
+        Named artists: lists of node patches, node labels, edge patches, edge labels, ...
+    alt_text
+        A description of the figure generated from the data, for screen readers.
+    """
+
+    fig: Figure
+    ax: Axes
+    artists: dict[str, Any] = field(default_factory=dict)
+    alt_text: str = ""
+
+    def labels(self) -> list[Any]:
+        """Return every text label that must not overlap (node and edge/point labels)."""
+        found: list[Any] = []
+        for key in ("node_labels", "edge_labels", "point_labels", "box_labels"):
+            group = self.artists.get(key, [])
+            found.extend(group.values() if isinstance(group, dict) else group)
+        return [label for label in found if label.get_text()]
+
+    def _repr_html_(self) -> str:
+        return _img_html(self)
+
+
+def _new_axes(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
+    if ax is not None:
+        return ax.figure, ax
+    fig = Figure(figsize=size)
+    FigureCanvasAgg(fig)
+    return fig, fig.add_subplot()
+
+
+def to_png(drawn: Drawn, dpi: int = 100) -> bytes:
+    """Return the figure of ``drawn`` as PNG bytes (rendered with the course style)."""
+    buffer = io.BytesIO()
+    with course_style():
+        drawn.fig.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
+
+
+def _img_html(drawn: Drawn) -> str:
+    data = base64.b64encode(to_png(drawn)).decode("ascii")
+    alt = html.escape(drawn.alt_text, quote=True)
+    return f'<img src="data:image/png;base64,{data}" alt="{alt}" style="max-width:100%">'
+
+
+def show(drawn: Drawn) -> Any:
+    """Display a figure in a notebook as an image carrying its alt text.
+
+    Returns an :class:`IPython.display.HTML` object (the last expression of a cell shows it).
+    """
+    from IPython.display import HTML
+
+    return HTML(_img_html(drawn))
+
+
+# --------------------------------------------------------------------------------------------
+# Label placement
+# --------------------------------------------------------------------------------------------
+
+
+def extent(artist: Any, renderer: Any = None) -> Bbox:
+    """Return the on-screen box of ``artist``, including a text's background box if any."""
+    renderer = renderer or artist.figure.canvas.get_renderer()
+    box = artist.get_window_extent(renderer)
+    patch = artist.get_bbox_patch() if hasattr(artist, "get_bbox_patch") else None
+    if patch is not None:
+        # The background box only follows its text at draw time; bring it up to date first.
+        artist.update_bbox_position_size(renderer)
+        box = Bbox.union([box, patch.get_window_extent(renderer)])
+    return box
+
+
+def _overlap(a: Bbox, b: Bbox, pad: float = 1.0) -> bool:
+    return not (
+        a.x1 + pad <= b.x0 or b.x1 + pad <= a.x0 or a.y1 + pad <= b.y0 or b.y1 + pad <= a.y0
+    )
+
+
+def _place_labels(
+    fig: Figure,
+    labels: Sequence[Any],
+    candidates: Sequence[Sequence[tuple[float, float]]],
+    obstacles: list[Bbox],
+) -> None:
+    """Move each label to the first candidate position (data units) that overlaps nothing.
+
+    Labels are placed one by one; each placed label becomes an obstacle for the next. When no
+    candidate is free, the one with the least overlap is kept.
+    """
+    renderer = fig.canvas.get_renderer()
+    taken = list(obstacles)
+    for label, options in zip(labels, candidates, strict=True):
+        best, best_score = options[0], None
+        for x, y in options:
+            label.set_position((x, y))
+            box = extent(label, renderer)
+            score = sum(_overlap(box, other) for other in taken)
+            if best_score is None or score < best_score:
+                best, best_score = (x, y), score
+            if score == 0:
+                break
+        label.set_position(best)
+        taken.append(extent(label, renderer))
+
+
+# --------------------------------------------------------------------------------------------
+# The circuit
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Edge:
+    source: str
+    target: str
+    sign: str
+    layer: str
+    mediators: tuple[str, ...]
+    interaction_ids: tuple[str, ...]
+
+
+def _merge_edges(items: Iterable[knowledge.Interaction]) -> list[_Edge]:
+    """Merge interactions with the same source, target and sign into one drawn edge."""
+    groups: dict[tuple[str, str, str], list[knowledge.Interaction]] = {}
+    for item in items:
+        groups.setdefault((item.source, item.target, item.sign), []).append(item)
+    edges = []
+    for (source, target, sign), members in groups.items():
+        meds = tuple(dict.fromkeys(m for item in members for m in item.mediators))
+        layer = "msc" if any(item.layer == "msc" for item in members) else "disease"
+        edges.append(_Edge(source, target, sign, layer, meds, tuple(i.id for i in members)))
+    return edges
+
+
+def _curve_point(p0: np.ndarray, p2: np.ndarray, rad: float, t: float) -> np.ndarray:
+    """A point on matplotlib's ``arc3`` quadratic curve from ``p0`` to ``p2``."""
+    mid = (p0 + p2) / 2
+    d = p2 - p0
+    control = mid + rad * np.array([d[1], -d[0]])
+    return (1 - t) ** 2 * p0 + 2 * t * (1 - t) * control + t**2 * p2
+
+
+def _edge_text(edge: _Edge, mediators: dict[str, knowledge.Mediator], limit: int = 3) -> str:
+    names = [mediators[m].label for m in edge.mediators]
+    if len(names) > limit:
+        names = [*names[:limit], "…"]
+    return ", ".join(names)
+
+
+def circuit(ax: Axes | None = None, focus: str | None = None, show_msc: bool = True) -> Drawn:
+    """Draw the psoriasis immune circuit, with MSC effects overlaid.
+
+    Parameters
+    ----------
+    ax
+        Axes to draw on; a new 11 x 8 inch figure when ``None``.
+    focus
+        A cell id or name (``"neutrophil"``, ``"Th17"``): draw only that cell's interactions
+        and partners.
+    show_msc
+        Include the MSC node and every MSC effect (and MSC licensing).
+
+    Returns
+    -------
+    Drawn
+        ``artists`` has ``nodes`` and ``node_labels`` (dicts by cell id), ``edges`` and
+        ``edge_labels`` (lists, one per drawn edge) and ``legend``.
+    """
+    kb = knowledge.load()
+    focus_id = None
+    if focus is not None:
+        matches = [
+            c.id
+            for c in kb.cells.values()
+            if focus.casefold() in (c.id, c.name.casefold(), c.short.casefold())
+        ]
+        if not matches:
+            raise knowledge._unknown("cell", focus, kb.cells)
+        focus_id = matches[0]
+    items = [i for i in kb.interactions if show_msc or i.layer == "disease"]
+    if focus_id is not None:
+        items = [i for i in items if focus_id in (i.source, i.target)]
+    edges = _merge_edges(items)
+    cell_ids = [c for c in _POSITIONS if any(c in (e.source, e.target) for e in edges)]
+    if focus_id is not None and focus_id not in cell_ids:
+        cell_ids.append(focus_id)
+
+    with course_style():
+        fig, ax = _new_axes(ax, (11, 8))
+        ax.set_xlim(-0.6, 10.1)
+        ax.set_ylim(-0.8, 7.0)
+        ax.set_aspect("equal")
+        ax.axis("off")
+        nodes, node_labels = {}, {}
+        for cid in cell_ids:
+            cell = kb.cells[cid]
+            x, y = _POSITIONS[cid]
+            is_focus = cid == focus_id
+            patch = FancyBboxPatch(
+                (x - _NODE_RADIUS, y - _NODE_RADIUS * 0.62),
+                2 * _NODE_RADIUS,
+                2 * _NODE_RADIUS * 0.62,
+                boxstyle="round,pad=0.05,rounding_size=0.2",
+                facecolor=_GROUP_COLOURS[cell.group],
+                edgecolor="black",
+                linewidth=2.5 if is_focus else 1.0,
+                zorder=3,
+            )
+            ax.add_patch(patch)
+            nodes[cid] = patch
+            node_labels[cid] = ax.text(
+                x,
+                y,
+                cell.short,
+                ha="center",
+                va="center",
+                fontsize=10,
+                fontweight="bold",
+                zorder=4,
+            )
+
+        edge_patches, edge_labels, edge_paths = [], [], []
+        pairs = {(e.source, e.target) for e in edges}
+        for edge in edges:
+            style = EDGE_STYLES[edge.sign]
+            p0, p2 = np.array(_POSITIONS[edge.source]), np.array(_POSITIONS[edge.target])
+            # Bend edges so a pair with arrows both ways, or two signs, do not lie on each other.
+            rad = 0.12
+            if (edge.target, edge.source) in pairs or any(
+                o is not edge and (o.source, o.target) == (edge.source, edge.target) for o in edges
+            ):
+                rad = 0.28 if edge.sign == "inhibits" else -0.12
+            arrow = FancyArrowPatch(
+                tuple(p0),
+                tuple(p2),
+                connectionstyle=f"arc3,rad={rad}",
+                arrowstyle=style["arrowstyle"],
+                color=style["color"],
+                linestyle=style["linestyle"],
+                linewidth=2.2 if edge.layer == "msc" else 1.6,
+                shrinkA=17,
+                shrinkB=19,
+                mutation_scale=1.6,
+                zorder=2,
+                alpha=0.9,
+            )
+            ax.add_patch(arrow)
+            edge_patches.append(arrow)
+            edge_paths.append((p0, p2, rad))
+            text = _edge_text(edge, kb.mediators)
+            edge_labels.append(
+                ax.text(
+                    0,
+                    0,
+                    text,
+                    fontsize=7.5,
+                    ha="center",
+                    va="center",
+                    color="black",
+                    zorder=5,
+                    bbox={
+                        "boxstyle": "round,pad=0.15",
+                        "facecolor": "white",
+                        "edgecolor": style["color"],
+                        "linewidth": 0.6,
+                    },
+                )
+            )
+
+        legend_handles = [
+            Line2D(
+                [],
+                [],
+                color=EDGE_STYLES["activates"]["color"],
+                linestyle="-",
+                marker=">",
+                markersize=6,
+                label="activates / recruits / induces (solid, arrowhead)",
+            ),
+            Line2D(
+                [],
+                [],
+                color=EDGE_STYLES["inhibits"]["color"],
+                linestyle=(0, (4, 2)),
+                marker="|",
+                markersize=9,
+                label="inhibits (dashed, bar)",
+            ),
+            Line2D([], [], color="grey", linewidth=2.4, label="thick line: MSC or MSC product"),
+        ]
+        legend = ax.legend(
+            handles=legend_handles,
+            loc="upper center",
+            bbox_to_anchor=(0.5, 0.0),
+            ncol=3,
+            fontsize=8,
+        )
+        title = "Psoriasis immune circuit" + (" with MSC effects" if show_msc else "")
+        if focus_id:
+            title += f": {kb.cells[focus_id].name}"
+        ax.set_title(title)
+
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        obstacles = [p.get_window_extent(renderer) for p in nodes.values()]
+        obstacles += [t.get_window_extent(renderer) for t in node_labels.values()]
+        candidates = []
+        for p0, p2, rad in edge_paths:
+            ts = (0.5, 0.4, 0.6, 0.32, 0.68, 0.25, 0.75, 0.45, 0.55, 0.2, 0.8, 0.15, 0.85)
+            d = (p2 - p0) / np.linalg.norm(p2 - p0)
+            normal = np.array([-d[1], d[0]])
+            points = [_curve_point(p0, p2, rad, t) for t in ts]
+            # Second choice: the same spots nudged a little to either side of the line.
+            points += [pt + side * 0.22 * normal for side in (1, -1) for pt in points]
+            candidates.append([(float(x), float(y)) for x, y in points])
+        _place_labels(fig, edge_labels, candidates, obstacles)
+
+    alt = _circuit_alt_text(kb, edges, focus_id, show_msc)
+    artists = {
+        "nodes": nodes,
+        "node_labels": node_labels,
+        "edges": edge_patches,
+        "edge_labels": edge_labels,
+        "legend": legend,
+    }
+    return Drawn(fig, ax, artists, alt)
+
+
+def _circuit_alt_text(kb, edges: list[_Edge], focus_id: str | None, show_msc: bool) -> str:
+    def phrase(edge: _Edge) -> str:
+        verb = "inhibits" if edge.sign == "inhibits" else "activates"
+        via = _edge_text(edge, kb.mediators, limit=6)
+        via = f" via {via}" if via else ""
+        return f"{kb.cells[edge.source].short} {verb} {kb.cells[edge.target].short}{via}"
+
+    disease = [phrase(e) for e in edges if e.layer == "disease"]
+    msc = [phrase(e) for e in edges if e.layer == "msc"]
+    n_cells = len({c for e in edges for c in (e.source, e.target)})
+    scope = f" centred on {kb.cells[focus_id].name}" if focus_id else ""
+    text = (
+        f"Network diagram of the psoriasis immune circuit{scope}: {n_cells} cell types joined "
+        f"by {len(edges)} arrows. Activation is a {EDGE_STYLES['activates']['description']}; "
+        f"inhibition is a {EDGE_STYLES['inhibits']['description']}."
+    )
+    if disease:
+        text += " Disease circuit: " + "; ".join(disease) + "."
+    if show_msc and msc:
+        text += " MSC effects: " + "; ".join(msc) + "."
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# The course map
+# --------------------------------------------------------------------------------------------
+
+
+def course_map(ax: Axes | None = None, highlight: str | None = None) -> Drawn:
+    """Draw the twelve lessons in order as a path of boxes.
+
+    Parameters
+    ----------
+    ax
+        Axes to draw on; a new 12 x 6 inch figure when ``None``.
+    highlight
+        A lesson slug (e.g. ``"04_neutrophils"``) to draw with a thick border.
+    """
+    lessons = knowledge.lessons()
+    if highlight is not None and highlight not in {lesson.slug for lesson in lessons}:
+        raise knowledge._unknown("lesson slug", highlight, [le.slug for le in lessons])
+    cols, width, height = 4, 2.3, 1.25
+    with course_style():
+        fig, ax = _new_axes(ax, (12, 6))
+        ax.set_xlim(-0.2, cols * 3.0)
+        ax.set_ylim(-0.3, 3 * 2.0 + 0.1)
+        ax.axis("off")
+        boxes, labels, arrows, centres = [], [], [], []
+        for index, lesson in enumerate(lessons):
+            row, col = divmod(index, cols)
+            if row % 2 == 1:  # snake so consecutive lessons stay side by side
+                col = cols - 1 - col
+            x, y = col * 3.0 + 0.2, (2 - row) * 2.0 + 0.2
+            centres.append((x + width / 2, y + height / 2))
+            chosen = lesson.slug == highlight
+            box = FancyBboxPatch(
+                (x, y),
+                width,
+                height,
+                boxstyle="round,pad=0.05,rounding_size=0.15",
+                facecolor=OKABE_ITO["sky_blue"] if chosen else "#f2f2f2",
+                edgecolor="black",
+                linewidth=3 if chosen else 1,
+                zorder=2,
+            )
+            ax.add_patch(box)
+            boxes.append(box)
+            title = "\n".join(textwrap.wrap(lesson.title, 20))
+            labels.append(
+                ax.text(
+                    x + width / 2,
+                    y + height / 2,
+                    f"{lesson.number:02d}  {title}\n{lesson.minutes} min",
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    fontweight="bold" if chosen else "normal",
+                    zorder=3,
+                )
+            )
+        for (x0, y0), (x1, y1) in itertools.pairwise(centres):
+            same_row = abs(y0 - y1) < 1e-9
+            start = (x0 + np.sign(x1 - x0) * width / 2, y0) if same_row else (x0, y0 - height / 2)
+            end = (x1 - np.sign(x1 - x0) * width / 2, y1) if same_row else (x1, y1 + height / 2)
+            arrow = FancyArrowPatch(
+                start,
+                end,
+                arrowstyle="-|>",
+                mutation_scale=12,
+                color=ROLE_COLOURS["neutral"],
+                zorder=1,
+            )
+            ax.add_patch(arrow)
+            arrows.append(arrow)
+        ax.set_title("Course map: twelve lessons")
+    total = sum(lesson.minutes for lesson in lessons)
+    alt = (
+        f"Course map of {len(lessons)} lessons in order (about {total} minutes in all): "
+        + "; ".join(
+            f"{lesson.number:02d} {lesson.title} ({lesson.minutes} min)" for lesson in lessons
+        )
+        + "."
+    )
+    if highlight:
+        chosen = next(le for le in lessons if le.slug == highlight)
+        alt += f" Lesson {chosen.number:02d} is highlighted."
+    return Drawn(fig, ax, {"boxes": boxes, "box_labels": labels, "arrows": arrows}, alt)
+
+
+# --------------------------------------------------------------------------------------------
+# The clinical evidence
+# --------------------------------------------------------------------------------------------
+
+_EVIDENCE_MARKERS = {
+    "case_report": ("o", "case report"),
+    "single_arm_trial": ("s", "single-arm trial"),
+    "dose_finding": ("D", "dose-finding study"),
+    "healthy_volunteer_safety": ("^", "healthy-volunteer safety study"),
+}
+_SOURCE_COLOURS = {
+    "adipose": OKABE_ITO["orange"],
+    "umbilical_cord": OKABE_ITO["blue"],
+    "gingiva": OKABE_ITO["reddish_purple"],
+    None: "#777777",
+}
+_SOURCE_SHORT = {"adipose": "AD", "umbilical_cord": "UC", "gingiva": "GM", None: "n/s"}
+
+
+def _marker_box(ax: Axes, x: float, y: float, size: float) -> Bbox:
+    """Return the on-screen box of a scatter marker of area ``size`` (points^2) at (x, y)."""
+    cx, cy = ax.transData.transform((x, y))
+    half = np.sqrt(size) / 2 * ax.figure.dpi / 72 + 2
+    return Bbox.from_extents(cx - half, cy - half, cx + half, cy + half)
+
+
+def evidence(
+    ax: Axes | None = None, studies: Sequence[knowledge.ClinicalStudy] | None = None
+) -> Drawn:
+    """Plot human studies of MSCs and MSC products: year against number of participants.
+
+    Marker shape shows the evidence level, colour the MSC source (also written in each label);
+    the number of registered trials without results is stated in a note.
+
+    Parameters
+    ----------
+    ax
+        Axes to draw on; a new 9 x 5.5 inch figure when ``None``.
+    studies
+        The studies to show (default: every study in the knowledge base).
+    """
+    kb = knowledge.load()
+    studies = list(kb.clinical_studies if studies is None else studies)
+    published = [s for s in studies if s.published and s.n is not None]
+    registered = [s for s in studies if not s.published]
+    with course_style():
+        fig, ax = _new_axes(ax, (9, 5.5))
+        points, point_labels = [], []
+        for study in published:
+            marker, _ = _EVIDENCE_MARKERS[study.evidence]
+            colour = _SOURCE_COLOURS.get(study.source, _SOURCE_COLOURS[None])
+            face = "white" if study.product in ("exosomes", "conditioned_medium") else colour
+            points.append(
+                ax.scatter(
+                    [study.year],
+                    [study.n],
+                    marker=marker,
+                    s=90,
+                    zorder=3,
+                    facecolors=face,
+                    edgecolors=colour,
+                    linewidths=2,
+                )
+            )
+            product = "EVs" if study.product == "exosomes" else study.product
+            label = (
+                f"{knowledge.cite(study.ref)} ({_SOURCE_SHORT.get(study.source, '?')}, {product})"
+            )
+            point_labels.append(ax.text(study.year, study.n, label, fontsize=8, va="center"))
+        markers = {s.id: (s.year, s.n) for s in published}
+        ax.set_yscale("log")
+        ax.set_ylim(0.6, 40)
+        ax.set_xlim(2017.3, 2027.2)
+        ax.set_xlabel("Year published")
+        ax.set_ylabel("Participants (n, log scale)")
+        ax.set_title("Human studies of MSCs and MSC products in psoriasis")
+        handles = [
+            Line2D(
+                [], [], marker=m, linestyle="", color="black", markerfacecolor="white", label=name
+            )
+            for key, (m, name) in _EVIDENCE_MARKERS.items()
+            if any(s.evidence == key for s in published)
+        ] + [
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                color=colour,
+                label=f"{_SOURCE_SHORT[src]} = "
+                f"{kb.msc_sources[src].name if src else 'source not stated'}",
+            )
+            for src, colour in _SOURCE_COLOURS.items()
+            if any(s.source == src for s in published)
+        ]
+        legend = ax.legend(handles=handles, loc="upper left", fontsize=7.5, ncol=2)
+        note = ax.text(
+            0.99,
+            0.02,
+            f"Open marker = cell-free product. Not plotted: {len(registered)} "
+            "registered trials without published results.",
+            transform=ax.transAxes,
+            ha="right",
+            va="bottom",
+            fontsize=7.5,
+            color=ROLE_COLOURS["neutral"],
+        )
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        obstacles = [_marker_box(ax, s.year, s.n, 90) for s in published]
+        obstacles += [legend.get_window_extent(renderer), note.get_window_extent(renderer)]
+        candidates = []
+        for study in published:
+            x, y = study.year, study.n
+            candidates.append(
+                [
+                    (x + 0.18, y),
+                    (x + 0.05, y * 1.3),
+                    (x + 0.05, y / 1.3),
+                    (x + 0.05, y * 1.6),
+                    (x + 0.05, y / 1.6),
+                    (x - 0.18, y),
+                ]
+            )
+        _place_labels(fig, point_labels, candidates, obstacles)
+    by_level: dict[str, int] = {}
+    for study in published:
+        by_level[_EVIDENCE_MARKERS[study.evidence][1]] = (
+            by_level.get(_EVIDENCE_MARKERS[study.evidence][1], 0) + 1
+        )
+    levels = ", ".join(
+        f"{count} {name}{'s' if count > 1 else ''}" for name, count in by_level.items()
+    )
+    sizes = [s.n for s in published]
+    alt = (
+        f"Scatter plot of {len(published)} published human studies of MSCs or MSC products in "
+        f"psoriasis, by year ({min(s.year for s in published)}-{max(s.year for s in published)}) "
+        f"and number of participants ({min(sizes)} to {max(sizes)}): {levels}. "
+        + "; ".join(
+            f"{knowledge.cite(s.ref)}: {s.n} participant{'s' if s.n != 1 else ''}, "
+            f"{_SOURCE_SHORT.get(s.source, '?')} {s.product}, {s.outcome}"
+            for s in published
+        )
+        + f". {len(registered)} registered trials have no published results; no randomised "
+        "controlled efficacy trial is among them."
+    )
+    artists = {
+        "points": points,
+        "point_labels": point_labels,
+        "legend": legend,
+        "note": note,
+        "marker_positions": markers,
+    }
+    return Drawn(fig, ax, artists, alt)

@@ -1,0 +1,130 @@
+"""Figures from the knowledge base: headless, legible (no overlapping labels), described."""
+
+from __future__ import annotations
+
+import itertools
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import pytest
+from matplotlib.figure import Figure
+
+from mscpso_edu import diagrams, knowledge
+from mscpso_edu.errors import CourseError
+
+FIGURES = {
+    "circuit": lambda: diagrams.circuit(),
+    "circuit_disease_only": lambda: diagrams.circuit(show_msc=False),
+    "circuit_focus_neutrophil": lambda: diagrams.circuit(focus="neutrophil"),
+    "circuit_focus_th17": lambda: diagrams.circuit(focus="Th17"),
+    "course_map": lambda: diagrams.course_map(highlight="04_neutrophils"),
+    "evidence": lambda: diagrams.evidence(),
+}
+
+
+def _boxes(drawn: diagrams.Drawn):
+    drawn.fig.canvas.draw()
+    renderer = drawn.fig.canvas.get_renderer()
+    labels = [(t.get_text(), diagrams.extent(t, renderer)) for t in drawn.labels()]
+    nodes = [
+        (key, p.get_window_extent(renderer)) for key, p in drawn.artists.get("nodes", {}).items()
+    ]
+    markers = [
+        (key, diagrams._marker_box(drawn.ax, x, y, 90))
+        for key, (x, y) in drawn.artists.get("marker_positions", {}).items()
+    ]
+    return labels, nodes + markers
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_no_label_overlaps_another_label_or_node(name):
+    drawn = FIGURES[name]()
+    labels, nodes = _boxes(drawn)
+    assert labels
+    for (a, box_a), (b, box_b) in itertools.combinations(labels, 2):
+        assert not box_a.overlaps(box_b), f"{name}: label {a!r} overlaps label {b!r}"
+    node_texts = {t.get_text() for t in drawn.artists.get("node_labels", {}).values()}
+    for (text, box), (node, node_box) in itertools.product(labels, nodes):
+        if text in node_texts:
+            continue  # a node's own label sits inside its node
+        assert not box.overlaps(node_box), f"{name}: label {text!r} overlaps node {node!r}"
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_every_figure_has_alt_text_and_renders_png(name):
+    drawn = FIGURES[name]()
+    assert len(drawn.alt_text) > 80
+    png = diagrams.to_png(drawn)
+    assert png.startswith(b"\x89PNG")
+
+
+def test_activation_and_inhibition_differ_in_colour_and_line():
+    act, inh = diagrams.EDGE_STYLES["activates"], diagrams.EDGE_STYLES["inhibits"]
+    assert act["color"] != inh["color"]
+    assert act["linestyle"] != inh["linestyle"]
+    assert act["arrowstyle"].split(",")[0] != inh["arrowstyle"].split(",")[0]
+    drawn = diagrams.circuit()
+    styles = {p.get_linestyle() for p in drawn.artists["edges"]}
+    assert len(styles) == 2  # solid and dashed both drawn
+
+
+def test_circuit_alt_text_comes_from_the_data():
+    drawn = diagrams.circuit()
+    assert "Th17 activates KC via IL-17" in drawn.alt_text
+    assert "MSC inhibits Neu via TSG-6" in drawn.alt_text
+    assert "dashed blue" in drawn.alt_text
+    plain = diagrams.circuit(show_msc=False)
+    assert "MSC" not in plain.alt_text
+    assert "msc" not in plain.artists["nodes"]
+
+
+def test_focused_circuit_only_shows_the_cell_and_its_partners():
+    drawn = diagrams.circuit(focus="neutrophil")
+    partners = {"neutrophil"}
+    for item in knowledge.interactions():
+        if "neutrophil" in (item.source, item.target):
+            partners |= {item.source, item.target}
+    assert set(drawn.artists["nodes"]) == partners
+    with pytest.raises(CourseError, match="unknown cell"):
+        diagrams.circuit(focus="astrocyte")
+
+
+def test_course_map_draws_twelve_lessons_and_highlights_one():
+    drawn = diagrams.course_map(highlight="04_neutrophils")
+    assert len(drawn.artists["boxes"]) == 12 and len(drawn.artists["arrows"]) == 11
+    widths = [box.get_linewidth() for box in drawn.artists["boxes"]]
+    assert widths[4] > max(widths[:4] + widths[5:])
+    assert "Lesson 04 is highlighted" in drawn.alt_text
+    with pytest.raises(CourseError):
+        diagrams.course_map(highlight="99_nothing")
+
+
+def test_evidence_plots_published_studies_and_counts_registered_ones():
+    published = [s for s in knowledge.clinical_studies(published=True)]
+    registered = knowledge.clinical_studies(evidence="registered_no_results")
+    drawn = diagrams.evidence()
+    assert len(drawn.artists["points"]) == len(published)
+    assert f"{len(registered)} registered trials" in drawn.alt_text
+    assert "Cheng 2022: 17 participants" in drawn.alt_text
+
+
+def test_diagrams_draw_on_a_given_axes_without_global_state():
+    before = dict(mpl.rcParams)
+    fig = Figure()
+    ax = fig.add_subplot()
+    drawn = diagrams.course_map(ax=ax)
+    assert drawn.ax is ax and drawn.fig is fig
+    assert plt.get_fignums() == []  # pyplot never saw a figure
+    assert dict(mpl.rcParams) == before
+
+
+def test_show_emits_an_img_with_the_alt_text():
+    drawn = diagrams.evidence()
+    html = diagrams.show(drawn).data
+    assert html.startswith('<img src="data:image/png;base64,')
+    assert 'alt="Scatter plot of' in html
+    assert drawn._repr_html_().startswith("<img")

@@ -282,8 +282,14 @@ def circuit(ax: Axes | None = None, focus: str | None = None, show_msc: bool = T
 
     with course_style():
         fig, ax = _new_axes(ax, (11, 8))
-        ax.set_xlim(-0.6, 10.1)
-        ax.set_ylim(-0.8, 7.0)
+        if focus_id is None:
+            ax.set_xlim(-0.6, 10.1)
+            ax.set_ylim(-0.8, 7.0)
+        else:  # zoom on the cell and its partners
+            xs = [_POSITIONS[c][0] for c in cell_ids]
+            ys = [_POSITIONS[c][1] for c in cell_ids]
+            ax.set_xlim(min(xs) - 1.2, max(xs) + 1.2)
+            ax.set_ylim(min(ys) - 1.0, max(ys) + 1.0)
         ax.set_aspect("equal")
         ax.axis("off")
         nodes, node_labels = {}, {}

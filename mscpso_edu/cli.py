@@ -20,6 +20,7 @@ __all__ = ["build_parser", "main"]
 COMMAND_MODULES: tuple[str, ...] = (
     "mscpso_edu.launch",
     "mscpso_edu.check",
+    "mscpso_edu.quiz.command",
 )
 
 

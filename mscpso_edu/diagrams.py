@@ -690,3 +690,13 @@ def evidence(
         "marker_positions": markers,
     }
     return Drawn(fig, ax, artists, alt)
+
+
+# Figures of lessons 01-02 live in their own module, imported last because it uses Drawn.
+from .diagrams_intro import keratinocyte_kinetics, msc_sources, prevalence  # noqa: E402
+
+__all__ += ["keratinocyte_kinetics", "msc_sources", "prevalence"]
+# Model figures of lessons 03-05 (skin circuit); skin_figures imports Drawn lazily, no cycle.
+from .skin_figures import keratinocyte_compartments, steady_state_plot, treatment_outcome_map  # noqa: E402,I001
+
+__all__ += ["keratinocyte_compartments", "steady_state_plot", "treatment_outcome_map"]

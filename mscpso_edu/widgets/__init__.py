@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from ._base import Explorer, Readout, SolutionCache
 from .evidence_explorer import evidence_table, explore_evidence
+from .isct_explorer import isct_classifier
 from .pasi_explorer import pasi_calculator
 from .skin_explorer import explore_skin_circuit
 
 __all__ = ["Explorer", "Readout", "SolutionCache", "explore_skin_circuit", "pasi_calculator"]
 __all__ += ["evidence_table", "explore_evidence"]
+__all__ += ["isct_classifier"]

@@ -276,3 +276,15 @@ def test_random_responses_give_a_result_or_a_course_error(response):
         else:
             assert 0.0 <= result.points <= result.max_points
             assert result.correct == (result.points == result.max_points)
+
+
+def test_prevalence_computation_takes_its_numbers_from_the_knowledge_base():
+    from mscpso_edu import knowledge
+
+    fact = knowledge.fact("prevalence_range")
+    for seed in range(10):
+        drawn = draw("prevalence_count", seed)
+        percent = drawn.parameters["prevalence_percent"]
+        assert percent in fact.values.values()
+        assert drawn.answer == pytest.approx(drawn.parameters["adults"] * percent / 100)
+        assert drawn.references == ("parisi2020",)

@@ -10,7 +10,7 @@ import numpy as np
 
 from .computed import Draw, register_computation
 
-__all__ = ["pasi_improvement", "pasi_one_region", "pasi_two_regions"]
+__all__ = ["pasi_improvement", "pasi_one_region", "pasi_two_regions", "prevalence_count"]
 
 
 def _region_draw(rng: np.random.Generator, region: str, prefix: str = "") -> dict[str, object]:
@@ -93,3 +93,32 @@ def pasi_improvement(rng: np.random.Generator) -> Draw:
         },
     }
     return Draw(values, response.improvement_percent, ("fredriksson1978",))
+
+
+#: Readable names for the regions of the knowledge base's ``prevalence_range`` fact.
+_PREVALENCE_REGIONS = {
+    "east_asia": "East Asia",
+    "australasia": "Australasia",
+    "western_europe": "Western Europe",
+    "north_america": "North America",
+}
+
+
+@register_computation("prevalence_count")
+def prevalence_count(rng: np.random.Generator) -> Draw:
+    """Expected adults with psoriasis in a town, from the knowledge base's prevalence (parisi2020).
+
+    Parameters: ``region`` (readable name), ``prevalence_percent`` and ``adults``.
+    """
+    from .. import knowledge
+
+    fact = knowledge.fact("prevalence_range")
+    region = str(rng.choice(sorted(set(fact.values) & set(_PREVALENCE_REGIONS))))
+    adults = int(rng.integers(2, 41)) * 5_000
+    percent = float(fact.values[region])
+    values = {
+        "region": _PREVALENCE_REGIONS[region],
+        "prevalence_percent": percent,
+        "adults": adults,
+    }
+    return Draw(values, adults * percent / 100.0, tuple(fact.refs))

@@ -188,7 +188,7 @@ def _yaml_error(error: yaml.YAMLError, text: str, path: Path) -> CourseError:
         line = None
     problem = getattr(error, "problem", None) or str(error).splitlines()[0]
     context = getattr(error, "context", None)
-    if "\\t" in problem or "\t" in problem:
+    if "\\t" in problem or "\t" in problem or "tab character" in problem:
         message = "tab character: YAML is indented with spaces, never tabs"
     elif isinstance(error, yaml.reader.ReaderError):
         message = f"character {getattr(error, 'character', '?')!r} is not allowed in YAML text"
@@ -442,6 +442,8 @@ def _build_question(raw: Mapping[str, Any], line: int | None) -> q.Question:
     if kind == "short_text":
         mistakes = tuple(q.Mistake(m["answer"], m["feedback"]) for m in raw.get("mistakes", ()))
         return q.ShortTextQuestion(accept=tuple(raw["accept"]), mistakes=mistakes, **common)
+    if kind == "reflection":
+        return q.ReflectionQuestion(guidance=raw.get("guidance", ""), **common)
     raise CourseError(f"unknown question type {kind!r}")  # pragma: no cover - schema stops it
 
 

@@ -15,6 +15,7 @@ Responses by type
   fraction of pairs matched.
 - ``ordering``: the item texts in the learner's order; credit is the fraction in place.
 - ``short_text``: a string.
+- ``reflection``: free text, recorded in the progress store but never graded (worth 0 points).
 
 Multiple select scores *right minus wrong, floored at zero*: with ``C`` correct choices, a learner
 who ticks ``r`` of them and ``w`` wrong ones earns ``points * max(0, (r - w) / C)``. Ticking
@@ -38,6 +39,7 @@ from ..errors import CourseError
 from .textnorm import normalise_answer
 
 __all__ = [
+    "MAX_REFLECTION_RESPONSE",
     "MODES",
     "QUESTION_TYPES",
     "Choice",
@@ -50,6 +52,7 @@ __all__ = [
     "OrderItem",
     "OrderingQuestion",
     "Question",
+    "ReflectionQuestion",
     "ResponseError",
     "Result",
     "ShortTextQuestion",
@@ -65,6 +68,9 @@ MODES = ("practice", "exam")
 
 #: The longest text response graded; longer text is refused rather than normalised.
 MAX_TEXT_RESPONSE = 500
+
+#: The longest reflection recorded: a short paragraph or two.
+MAX_REFLECTION_RESPONSE = 3000
 
 
 class ResponseError(CourseError):
@@ -560,6 +566,34 @@ class ComputedQuestion(Question):
         return self.for_seed(seed).grade(response)
 
 
+@dataclass(frozen=True, kw_only=True)
+class ReflectionQuestion(Question):
+    """A written reflection or prediction: recorded with the learner's progress, never graded.
+
+    It is worth 0 points whatever the bank says, so it never changes a score; "checking" it
+    saves the text (the widget records every attempt) and shows ``guidance`` and the
+    explanation, which say what a good answer would weigh up.
+    """
+
+    type: ClassVar[str] = "reflection"
+    guidance: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "points", 0.0)
+
+    def grade(self, response: Any) -> Result:
+        """Accept any non-empty text up to :data:`MAX_REFLECTION_RESPONSE` characters."""
+        if not isinstance(response, str):
+            raise self._error(f"expected text, got {response!r}")
+        if not response.strip():
+            raise self._error("write something before saving")
+        if len(response) > MAX_REFLECTION_RESPONSE:
+            raise self._error(f"keep the text under {MAX_REFLECTION_RESPONSE} characters")
+        words = len(response.split())
+        saved = f"Saved ({words} word{'s' if words != 1 else ''}); reflections are not graded."
+        return Result(0.0, 0.0, True, _join([saved, self.guidance]))
+
+
 #: Question classes by the ``type`` a bank gives them.
 QUESTION_TYPES: dict[str, type[Question]] = {
     cls.type: cls
@@ -572,6 +606,7 @@ QUESTION_TYPES: dict[str, type[Question]] = {
         OrderingQuestion,
         ShortTextQuestion,
         ComputedQuestion,
+        ReflectionQuestion,
     )
 }
 

@@ -96,12 +96,16 @@ class QuestionPanel:
         self.control = self._build_control(question, seed)
 
         points = f"{question.points:g} point{'s' if question.points != 1 else ''}"
+        if isinstance(question, q.ReflectionQuestion):
+            points = "recorded, not graded"
         self.prompt = widgets.HTMLMath(
             value=f"<h4>Question {number} <small>({points})</small></h4>{render(question.prompt)}"
         )
         self.button = widgets.Button(
             description="Check", button_style="primary", tooltip="Check your answer", icon="check"
         )
+        if isinstance(question, q.ReflectionQuestion):
+            self.button.description, self.button.tooltip = "Save", "Save your text"
         self.button.on_click(lambda _button: self.submit())
         self.hint_button = widgets.Button(
             description="Hint", tooltip="Show a hint", disabled=not question.hints
@@ -177,6 +181,15 @@ class QuestionPanel:
         if isinstance(question, q.ShortTextQuestion):
             return widgets.Text(
                 value="", description="Answer", placeholder="type your answer", style=_WIDE
+            )
+        if isinstance(question, q.ReflectionQuestion):
+            return widgets.Textarea(
+                value="",
+                description="Your text",
+                placeholder="write a few sentences; saved with your progress, not graded",
+                rows=6,
+                style=_WIDE,
+                layout={"width": "95%"},
             )
         raise CourseError(f"question {question.id!r}: no widget for type {question.type!r}")
 

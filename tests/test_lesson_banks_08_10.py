@@ -1,0 +1,47 @@
+"""Answers in the lesson 08-10 banks that come from data are checked against that data here.
+
+A bank's numeric answer is typed in YAML; these tests recompute it from the knowledge base or
+the explorer, so the quiz cannot disagree with what the learner sees.
+"""
+
+from __future__ import annotations
+
+from mscpso_edu import knowledge, quiz
+from mscpso_edu.widgets import explore_evidence
+
+
+def _question(slug: str, question_id: str):
+    return quiz.load_bank(slug).question(question_id)
+
+
+def _published():
+    return [s for s in knowledge.load().clinical_studies if s.published]
+
+
+def test_08_skin_route_count_matches_the_explorer():
+    explorer = explore_evidence()
+    explorer.controls["route"].value = "injected into the skin"
+    answer = _question("08_clinical_evidence", "explorer_skin_route").answer
+    assert explorer.readout.value.startswith(f"<b>{answer:g} of ")
+
+
+def test_08_exosome_participants_match_the_explorer_and_the_data():
+    explorer = explore_evidence()
+    explorer.controls["product"].value = "exosomes"
+    answer = _question("08_clinical_evidence", "explorer_exosome_participants").answer
+    assert sum(s.n for s in _published() if s.product == "exosomes") == answer
+    assert f"{answer:g} participants" in explorer.readout.value
+
+
+def test_08_size_order_follows_the_sample_sizes():
+    question = _question("08_clinical_evidence", "size_order")
+    by_author = {knowledge.cite(s.ref): s.n for s in _published()}
+    sizes = [by_author[item.text.split(" (")[0]] for item in question.items]
+    assert sizes == sorted(sizes) and len(set(sizes)) == len(sizes)
+
+
+def test_08_longest_follow_up_is_the_gingival_case():
+    # Follow-up is text in the knowledge base; the only one counted in years is Wang 2020.
+    in_years = [s.ref for s in _published() if s.follow_up and "year" in s.follow_up
+                and not s.follow_up.startswith("1 ")]  # fmt: skip
+    assert in_years == ["wang2020"]

@@ -112,7 +112,7 @@ def _duplicate_id() -> str:
 BROKEN: dict[str, tuple[str | bytes, int, str]] = {
     "bad_yaml": (VALID.replace("[00.a]\n    explanation: Dendritic",
                                "[00.a\n    explanation: Dendritic"), 8, "invalid YAML"),
-    "tabs": (_tab_indented(), 6, "tab character"),
+    "tabs": (_tab_indented(), 6, "tab character: YAML is indented with spaces, never tabs"),
     "unknown_type": (VALID.replace("type: numeric", "type: essay"), 17,
                      "unknown question type 'essay'"),
     "no_correct_answer": (VALID.replace("        correct: true\n", ""), 10,

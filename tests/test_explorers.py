@@ -10,7 +10,7 @@ import pytest
 
 from mscpso_edu.errors import CourseError
 from mscpso_edu.models import skin_circuit
-from mscpso_edu.widgets import explore_skin_circuit
+from mscpso_edu.widgets import explore_phase_plane, explore_skin_circuit
 
 
 def artist_state(explorer) -> str:
@@ -162,3 +162,81 @@ def test_skin_circuit_shows_model_errors(monkeypatch):
 
 def test_skin_circuit_reset():
     assert_reset_restores(explore_skin_circuit())
+
+
+# --- phase plane ---------------------------------------------------------------------------
+
+
+def test_phase_plane_every_control_redraws():
+    explorer = explore_phase_plane()
+    assert_labelled(explorer)
+    drive_every_control(explorer)
+
+
+def test_phase_plane_marks_fixed_points_by_stability():
+    explorer = explore_phase_plane()
+    labels = [text.get_text() for text in explorer.figure.axes[0].texts]
+    assert sum(label.startswith("stable") for label in labels) == 2
+    assert sum(label.startswith("saddle") for label in labels) == 1
+
+
+def test_phase_plane_push_flips_healthy_skin_only_when_strong_enough():
+    explorer = explore_phase_plane()
+    assert "so the skin stays healthy" in explorer.readout.value
+    trajectory = next(a for a in explorer.dynamic_artists if a.get_label() == "trajectory")
+    before = np.array(trajectory.get_xydata())
+    explorer.controls["influx"].value = 1000.0
+    assert "switches to psoriatic" in explorer.readout.value
+    assert np.array(trajectory.get_xydata())[:, 1].max() > before[:, 1].max()
+
+
+def test_phase_plane_clearance_needs_time_to_cure():
+    # Tripled clearance: 14 days leaves the skin on the psoriatic side, 28 days cures (dossier 6.2).
+    explorer = explore_phase_plane()
+    explorer.controls["start"].value = "psoriatic"
+    explorer.controls["influx"].value = 0.0
+    explorer.controls["clearance"].value = 3.0
+    explorer.controls["clearance_days"].value = 14
+    assert "stays psoriatic" in explorer.readout.value
+    explorer.controls["clearance_days"].value = 28
+    assert "switches to healthy" in explorer.readout.value
+
+
+def test_phase_plane_basin_side_agrees_with_a_long_simulation():
+    from mscpso_edu.models.bistable_core import simulate_core
+    from mscpso_edu.widgets.phase_plane import eventual_state
+
+    for influx in (100.0, 300.0):
+        short = simulate_core(days=365, influx=influx, influx_start=10, influx_days=5)
+        long = simulate_core(days=4000, influx=influx, influx_start=10, influx_days=5)
+        assert eventual_state(short.T[-1], short.K[-1]) == long.final_state
+
+
+def test_phase_plane_caches_and_resets(monkeypatch):
+    from mscpso_edu.models import bistable_core
+
+    calls = []
+    original = bistable_core.simulate_core
+    monkeypatch.setattr(
+        bistable_core, "simulate_core", lambda **kw: calls.append(kw) or original(**kw)
+    )
+    explorer = explore_phase_plane()
+    explorer.controls["influx"].value = 400.0
+    explorer.controls["influx"].value = 100.0
+    explorer.controls["influx"].value = 400.0
+    assert len(calls) == 2
+    explorer.controls["influx"].value = 100.0  # back to the default before checking reset
+    assert_reset_restores(explorer)
+
+
+def test_phase_plane_shows_model_errors(monkeypatch):
+    from mscpso_edu.models import bistable_core
+
+    explorer = explore_phase_plane()
+
+    def failing(**kwargs):
+        raise CourseError("these core parameters have no healthy state")
+
+    monkeypatch.setattr(bistable_core, "simulate_core", failing)
+    explorer.controls["influx_days"].value = 9
+    assert "no healthy state" in explorer.error.value

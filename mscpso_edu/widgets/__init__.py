@@ -10,9 +10,22 @@ from __future__ import annotations
 from ._base import Explorer, Readout, SolutionCache
 from .evidence_explorer import evidence_table, explore_evidence
 from .isct_explorer import isct_classifier
+from .keratinocyte_explorer import explore_keratinocytes
+from .mechanism_explorer import explore_mechanisms
 from .pasi_explorer import pasi_calculator
+from .phase_plane import explore_phase_plane
 from .skin_explorer import explore_skin_circuit
 
-__all__ = ["Explorer", "Readout", "SolutionCache", "explore_skin_circuit", "pasi_calculator"]
+__all__ = [
+    "Explorer",
+    "Readout",
+    "SolutionCache",
+    "explore_phase_plane",
+    "explore_skin_circuit",
+    "pasi_calculator",
+]
 __all__ += ["evidence_table", "explore_evidence"]
 __all__ += ["isct_classifier"]
+__all__ += ["explore_keratinocytes", "explore_mechanisms"]
+from .combination_explorer import explore_combination  # noqa: E402
+__all__ += ["explore_combination"]

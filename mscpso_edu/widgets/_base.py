@@ -35,6 +35,8 @@ import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from matplotlib.transforms import Bbox, IdentityTransform
 from PIL import Image
 
 from ..errors import CourseError
@@ -315,6 +317,7 @@ class Explorer(widgets.VBox):
             artist.set_animated(True)
         self._background = None
         self._background_key: tuple = ()
+        self._boxes: list[Bbox] = []  # where each axes was last drawn, in pixels
         self._suspended = False
 
         self.readout = widgets.HTML(layout={"min_height": "2.5em"})
@@ -401,6 +404,47 @@ class Explorer(widgets.VBox):
         if not self._suspended:
             self.refresh()
 
+    def _axes_boxes(self) -> list[Bbox]:
+        renderer = self.figure.canvas.get_renderer()
+        return [ax.get_tightbbox(renderer).padded(1) for ax in self.figure.axes]
+
+    def _repaint_axes(self, changed: list[Any]) -> None:
+        canvas = self.figure.canvas
+        renderer = canvas.get_renderer()
+        canvas.restore_region(self._background)
+        axes = self.figure.axes
+        # Blank where each changed axes was drawn before *and* where it will be drawn now (old
+        # tick labels may reach beyond the new extent); repaint any axes that area touches.
+        new_boxes = self._axes_boxes()
+        areas = [
+            Bbox.union([self._boxes[i], new_boxes[i]]) for i, ax in enumerate(axes) if ax in changed
+        ]
+        repaint = [
+            i
+            for i, ax in enumerate(axes)
+            if ax in changed or any(new_boxes[i].overlaps(area) for area in areas)
+        ]
+        for i in repaint:
+            areas.append(Bbox.union([self._boxes[i], new_boxes[i]]))
+        for area in areas:
+            area = Bbox.intersection(area, self.figure.bbox)
+            if area is None:
+                continue
+            blank = Rectangle(
+                (area.x0, area.y0),
+                area.width,
+                area.height,
+                transform=IdentityTransform(),
+                facecolor=self.figure.get_facecolor(),
+                edgecolor="none",
+            )
+            blank.set_figure(self.figure)
+            blank.draw(renderer)
+        for i in repaint:
+            axes[i].draw(renderer)  # animated (dynamic) artists are skipped, as in a full draw
+        self._boxes = new_boxes
+        self._background = canvas.copy_from_bbox(self.figure.bbox)
+
     @staticmethod
     def _notes_html(notes: str) -> str:
         return f"<div style='font-size:0.85em'>{notes}</div>" if notes else ""
@@ -418,16 +462,25 @@ class Explorer(widgets.VBox):
     def _render(self) -> None:
         canvas = self.figure.canvas
         key = tuple((*ax.get_xlim(), *ax.get_ylim()) for ax in self.figure.axes)
-        if self._background is None or key != self._background_key:
+        if self._background is None:
             canvas.draw()
-            if self._background is None:
-                # Freeze the layout computed for the first draw: re-running the constrained
-                # layout on every change costs as much as drawing the whole figure.
-                self.figure.set_layout_engine("none")
+            # Freeze the layout computed for the first draw: re-running the constrained layout
+            # on every change costs as much as drawing the whole figure.
+            self.figure.set_layout_engine("none")
             self._background = canvas.copy_from_bbox(self.figure.bbox)
-            self._background_key = key
+            self._boxes = self._axes_boxes()
+        elif key != self._background_key:
+            # Only some axes changed their limits: repaint just those (with their ticks and
+            # labels) over the old background instead of drawing the whole figure again.
+            changed = [
+                ax
+                for ax, new, old in zip(self.figure.axes, key, self._background_key, strict=True)
+                if new != old
+            ]
+            self._repaint_axes(changed)
         else:
             canvas.restore_region(self._background)
+        self._background_key = key
         for artist in self._dynamic:
             if artist.get_visible():
                 self.figure.draw_artist(artist)

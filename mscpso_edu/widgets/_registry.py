@@ -24,16 +24,22 @@ class ExplorerSpec:
 
 def explorer_specs() -> dict[str, ExplorerSpec]:
     """Name -> spec for every explorer in :mod:`mscpso_edu.widgets`."""
-    from ..models import skin_circuit
-    from . import pasi_explorer, skin_explorer
+    from ..models import bistable_core, skin_circuit
+    from . import pasi_explorer, phase_plane, skin_explorer
 
     def naive_skin(values: dict[str, Any]) -> Any:
         return skin_explorer._make_solver(skin_explorer.naive_simulate)[0](values)
 
     skin_caches = (skin_circuit._simulate_cached.cache_clear,)
+    core_caches = (bistable_core._simulate_core.cache_clear,)
     return {
         "pasi_calculator": ExplorerSpec(
             pasi_explorer.pasi_calculator, pasi_explorer._scene, pasi_explorer._solve
+        ),
+        # The bistable core has no fixed-step solver in the models package: its naive run uses
+        # the same solver, so its ratio measures the figure handling alone.
+        "explore_phase_plane": ExplorerSpec(
+            phase_plane.explore_phase_plane, phase_plane._scene, phase_plane._solve, core_caches
         ),
         "explore_skin_circuit": ExplorerSpec(
             skin_explorer.explore_skin_circuit, skin_explorer._scene, naive_skin, skin_caches

@@ -41,7 +41,8 @@ ONSET_DAY = 20.0
 BIOLOGIC_STRENGTH = 0.9
 BIOLOGIC_DAYS = 84.0
 
-_ARMS = ("therapy", "untreated", "uvb", "biologic")
+# Drawn in this order, so "your therapy" lies on top of the shared onset.
+_ARMS = ("untreated", "uvb", "biologic", "therapy")
 _ARM_STYLE = {
     "therapy": {"color": ROLE_COLOURS["therapy"], "lw": 2.2, "label": "your therapy"},
     "untreated": {

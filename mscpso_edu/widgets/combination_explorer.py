@@ -1,0 +1,176 @@
+"""Combine several MSC-like effects on the psoriatic skin circuit and compare with UVB and a biologic.
+
+Every run starts from the psoriatic steady state of the Shmarov et al. 2022 model. The four
+MSC-like mechanisms of :data:`mscpso_edu.models.therapy.MECHANISMS` (tolerogenic DCs, fewer Th17,
+T-cell clearance, calmer keratinocytes; each mapping OUR INTERPRETATION) act together over one
+window; their effects multiply in the model. The published UVB course and an anti-IL-17 biologic
+(constant neutralisation, our interpretation) can be drawn on the same axes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..models import skin_circuit, therapy
+from ..style import ROLE_COLOURS, course_style
+from ._base import Explorer, Readout, checkbox, float_slider, int_slider, new_figure
+
+__all__ = ["MSC_MECHANISMS", "explore_combination"]
+
+#: The MSC-like mechanisms offered, in display order (keys of ``therapy.MECHANISMS``).
+MSC_MECHANISMS = ("tolerogenic_dc", "fewer_th17", "t_cell_clearance", "keratinocyte")
+HORIZON_DAYS = 365
+TREATMENT_DAY = 30.0
+
+_ARMS = {
+    "combination": {"color": ROLE_COLOURS["therapy"], "lw": 2.2, "label": "your combination"},
+    "untreated": {"color": ROLE_COLOURS["psoriatic"], "lw": 1.2, "label": "untreated"},
+    "uvb": {"color": ROLE_COLOURS["uvb"], "lw": 1.6, "ls": "--", "label": "UVB (published course)"},
+    "biologic": {"color": "#333333", "lw": 1.4, "ls": "-.", "label": "anti-IL-17"},
+}
+
+
+def _controls() -> dict[str, Any]:
+    controls: dict[str, Any] = {
+        name: float_slider(
+            f"{therapy.MECHANISMS[name].label} [our interpretation]", 0.0, 0.0, 0.9, 0.05
+        )
+        for name in MSC_MECHANISMS
+    }
+    controls["duration"] = int_slider("Effects last (days)", 28, 1, 120)
+    controls["compare_uvb"] = checkbox("Compare: published UVB course", False)
+    controls["compare_biologic"] = checkbox("Compare: anti-IL-17 biologic", False)
+    controls["biologic_strength"] = float_slider(
+        "Biologic strength (illustrative)", 0.9, 0.1, 0.95, 0.05
+    )
+    controls["biologic_days"] = int_slider("Biologic lasts (days)", 84, 7, 180, 7)
+    return controls
+
+
+def combination_therapies(values: dict[str, Any]) -> tuple[therapy.ConstantEffect, ...]:
+    """The constant effects of the MSC-like mechanisms whose strength is above zero.
+
+    Parameters
+    ----------
+    values
+        Control values: a strength per name in :data:`MSC_MECHANISMS` and ``duration`` (days).
+
+    Returns
+    -------
+    tuple of ConstantEffect
+        One effect per active mechanism, all from the treatment day for ``duration`` days.
+    """
+    return tuple(
+        therapy.ConstantEffect(name, float(values[name]), TREATMENT_DAY, float(values["duration"]))
+        for name in MSC_MECHANISMS
+        if values[name] > 0
+    )
+
+
+def _solve(values: dict[str, Any]) -> dict[str, skin_circuit.SkinResult]:
+    grid = np.arange(0.0, HORIZON_DAYS + 1.0)
+
+    def run(**kwargs: Any) -> skin_circuit.SkinResult:
+        return skin_circuit.simulate_skin(
+            days=HORIZON_DAYS, start="psoriatic", t_eval=grid, **kwargs
+        )
+
+    result = {
+        "combination": run(therapies=combination_therapies(values)),
+        "untreated": run(),
+    }
+    if values["compare_uvb"]:
+        result["uvb"] = run(uvb=skin_circuit.UVBCourse.published(TREATMENT_DAY))
+    if values["compare_biologic"]:
+        drug = therapy.biologic(
+            "anti_il17",
+            float(values["biologic_strength"]),
+            TREATMENT_DAY,
+            float(values["biologic_days"]),
+        )
+        result["biologic"] = run(therapies=(drug,))
+    return result
+
+
+def explore_combination() -> Explorer:
+    """Return the explorer combining MSC-like effects, with UVB and biologic comparisons.
+
+    Controls: one strength per mechanism in :data:`MSC_MECHANISMS` (0 = off), ``duration``,
+    ``compare_uvb``, ``compare_biologic``, ``biologic_strength``, ``biologic_days``. The skin
+    starts psoriatic; treatments start on day 30. The readout names the state each arm ends in.
+
+    Examples
+    --------
+    >>> explorer = explore_combination()
+    >>> explorer.controls["tolerogenic_dc"].value = 0.5   # one mechanism, 28 days: heals
+    """
+    healthy = skin_circuit.healthy_state()
+    psoriatic = skin_circuit.psoriatic_state()
+    with course_style():
+        figure = new_figure(7.0, 4.4, nrows=2, sharex=True)
+        kc_ax, pasi_ax = figure.axes
+        lines = {
+            arm: (kc_ax.plot([], [], **style)[0], pasi_ax.plot([], [], **style)[0])
+            for arm, style in _ARMS.items()
+        }
+        for ax, low, high in (
+            (kc_ax, healthy.keratinocytes / 1e3, psoriatic.keratinocytes / 1e3),
+            (pasi_ax, 0.0, 1.0),
+        ):
+            ax.axhline(low, color=ROLE_COLOURS["healthy"], ls=":", lw=1)
+            ax.axhline(high, color=ROLE_COLOURS["psoriatic"], ls=":", lw=1)
+            ax.axvline(TREATMENT_DAY, color="#999999", lw=0.8)
+        kc_ax.set_ylabel("Keratinocytes\n(10³/mm²)", fontsize=9)
+        kc_ax.set_ylim(0, 320)
+        kc_ax.legend(loc="lower left", fontsize=8, ncols=2)
+        pasi_ax.set_ylabel("PASI proxy\n(0 healthy, 1 psoriatic)", fontsize=9)
+        pasi_ax.set_ylim(-0.1, 1.3)
+        pasi_ax.set_xlabel("Day (treatments start on day 30)")
+        pasi_ax.set_xlim(0, HORIZON_DAYS)
+
+    def draw(result: dict[str, skin_circuit.SkinResult], values: dict[str, Any]) -> Readout:
+        for arm, (kc_line, pasi_line) in lines.items():
+            shown = arm in result
+            kc_line.set_visible(shown)
+            pasi_line.set_visible(shown)
+            if shown:
+                kc_line.set_data(result[arm].t, result[arm].keratinocytes / 1e3)
+                pasi_line.set_data(result[arm].t, result[arm].pasi_proxy)
+        active = [
+            f"{therapy.MECHANISMS[name].label} {values[name]:.2f}"
+            for name in MSC_MECHANISMS
+            if values[name] > 0
+        ]
+        described = "; ".join(active) if active else "no MSC-like effect"
+        states = ", ".join(
+            f"{_ARMS[arm]['label']}: {result[arm].final_state}" for arm in _ARMS if arm in result
+        )
+        text = f"State at day {HORIZON_DAYS}: {states}"
+        alt = (
+            f"Keratinocytes and PASI proxy over {HORIZON_DAYS} days from the psoriatic state. "
+            f"From day {TREATMENT_DAY:g} for {values['duration']} days: {described}. {text}."
+        )
+        return Readout(text, alt)
+
+    dynamic = [line for pair in lines.values() for line in pair]
+    notes = (
+        "Model: Shmarov et al. 2022 [shmarov2022], starting at its psoriatic steady state. Each "
+        "MSC-like mechanism scales one link of the circuit (tolerogenic DCs: IL-23 per DC; fewer "
+        "Th17: IL-23-driven T-cell expansion; T-cell clearance: T-cell removal rate; calmer "
+        "keratinocytes: cytokine-driven proliferation). These mappings are <b>our "
+        "interpretation</b> (the paper did not model MSCs) and the strengths are illustrative "
+        "teaching controls. UVB is the paper's published course; the anti-IL-17 biologic is a "
+        "constant neutralisation, our interpretation, with illustrative strength. The PASI proxy "
+        "is the model's severity index for one mm² of plaque, not a clinical PASI."
+    )
+    return Explorer(
+        title="Several therapies at once on the psoriatic skin circuit",
+        controls=_controls(),
+        figure=figure,
+        dynamic_artists=dynamic,
+        solve=_solve,
+        draw=draw,
+        notes=notes,
+    )

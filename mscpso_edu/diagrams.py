@@ -697,6 +697,6 @@ from .diagrams_intro import keratinocyte_kinetics, msc_sources, prevalence  # no
 
 __all__ += ["keratinocyte_kinetics", "msc_sources", "prevalence"]
 # Model figures of lessons 03-05 (skin circuit); skin_figures imports Drawn lazily, no cycle.
-from .skin_figures import keratinocyte_compartments, steady_state_plot, treatment_outcome_map  # noqa: E402,I001
+from .skin_figures import keratinocyte_compartments, steady_state_plot, treatment_outcome_map  # noqa: E402
 
 __all__ += ["keratinocyte_compartments", "steady_state_plot", "treatment_outcome_map"]

@@ -126,8 +126,8 @@ def fixed_points(params: CoreParameters | None = None) -> tuple[FixedPoint, ...]
 
     Examples
     --------
-    >>> [round(fp.K, -3) for fp in fixed_points()][1:]
-    [30000.0, 36000.0, 90000.0]
+    >>> [round(fp.K, -2) for fp in fixed_points()][1:]
+    [30500.0, 35400.0, 90300.0]
     """
     p = CoreParameters() if params is None else params
     a = p.k3 * p.k2 / p.k1

@@ -349,6 +349,9 @@ class MSCTherapy:
         set_(self, "half_life_days", check_positive("half_life_days", half_life))
         ec50 = product.ec50 if self.ec50 is None else self.ec50
         set_(self, "ec50", check_positive("ec50", ec50))
+        # Plain floats for the ODE right-hand side, which calls effect_scalar thousands of times.
+        days = tuple(self.first_day + self.interval_days * i for i in range(self.doses))
+        set_(self, "_fast", (days, math.log(2.0) / self.half_life_days))
 
     @property
     def metadata(self) -> dict[str, str]:
@@ -402,9 +405,9 @@ class MSCTherapy:
 
     def effect_scalar(self, t: float) -> float:
         """Fast scalar form of :meth:`effect` for the ODE right-hand side."""
-        k = self.elimination_rate
+        days, k = self._fast
         exposure = 0.0
-        for day in self.dose_days:
+        for day in days:
             if t >= day:
                 exposure += self.dose * math.exp(-k * (t - day))
         return self.strength * exposure / (self.ec50 + exposure)

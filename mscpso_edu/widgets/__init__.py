@@ -15,6 +15,7 @@ from .mechanism_explorer import explore_mechanisms
 from .pasi_explorer import pasi_calculator
 from .phase_plane import explore_phase_plane
 from .skin_explorer import explore_skin_circuit
+from .source_explorer import explore_sources
 
 __all__ = [
     "Explorer",
@@ -29,3 +30,4 @@ __all__ += ["isct_classifier"]
 __all__ += ["explore_keratinocytes", "explore_mechanisms"]
 from .combination_explorer import explore_combination  # noqa: E402
 __all__ += ["explore_combination"]
+__all__ += ["explore_sources"]

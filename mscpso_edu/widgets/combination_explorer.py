@@ -1,4 +1,4 @@
-"""Combine several MSC-like effects on the psoriatic skin circuit and compare with UVB and a biologic.
+"""Combine MSC-like effects on the psoriatic skin circuit; compare with UVB and a biologic.
 
 Every run starts from the psoriatic steady state of the Shmarov et al. 2022 model. The four
 MSC-like mechanisms of :data:`mscpso_edu.models.therapy.MECHANISMS` (tolerogenic DCs, fewer Th17,

@@ -1,0 +1,47 @@
+"""The combination explorer: several MSC-like effects at once, with UVB and biologic comparisons."""
+
+from __future__ import annotations
+
+import pytest
+
+from mscpso_edu.errors import CourseError
+from mscpso_edu.widgets import explore_combination
+from mscpso_edu.widgets.combination_explorer import MSC_MECHANISMS, combination_therapies
+
+
+def final_states(explorer) -> str:
+    return explorer.readout.value
+
+
+def test_two_weak_effects_heal_where_each_alone_relapses():
+    explorer = explore_combination()
+    assert "your combination: psoriatic" in final_states(explorer)
+    explorer.controls["tolerogenic_dc"].value = 0.3
+    assert "your combination: psoriatic" in final_states(explorer)
+    explorer.controls["tolerogenic_dc"].value = 0.0
+    explorer.controls["fewer_th17"].value = 0.3
+    assert "your combination: psoriatic" in final_states(explorer)
+    explorer.controls["tolerogenic_dc"].value = 0.3
+    assert "your combination: healthy" in final_states(explorer)
+    assert "tolerogenic DCs" in explorer.alt_text and explorer.error.value == ""
+
+
+def test_comparisons_appear_in_the_readout_and_lines_only_when_ticked():
+    explorer = explore_combination()
+    uvb_kc, uvb_pasi = explorer.dynamic_artists[4], explorer.dynamic_artists[5]
+    assert not uvb_kc.get_visible()
+    explorer.controls["compare_uvb"].value = True
+    explorer.controls["compare_biologic"].value = True
+    text = final_states(explorer)
+    assert "UVB (published course): healthy" in text
+    assert "anti-IL-17: healthy" in text
+    assert uvb_kc.get_visible() and uvb_pasi.get_visible()
+    assert len(uvb_kc.get_xdata()) == 366
+
+
+def test_only_mechanisms_switched_on_become_therapies():
+    values = {name: 0.0 for name in MSC_MECHANISMS} | {"duration": 28, "keratinocyte": 0.4}
+    [effect] = combination_therapies(values)
+    assert (effect.mechanism, effect.strength, effect.duration) == ("keratinocyte", 0.4, 28.0)
+    with pytest.raises(CourseError):
+        combination_therapies(values | {"keratinocyte": 1.5})

@@ -404,9 +404,17 @@ class Explorer(widgets.VBox):
         if not self._suspended:
             self.refresh()
 
-    def _axes_boxes(self) -> list[Bbox]:
+    def _axes_boxes(self, only: list[Any] | None = None) -> list[Bbox]:
+        """Pixel extent of each axes with its labels; ``only`` recomputes just those axes.
+
+        Tight boxes are costly (a streamplot's arrows take tens of ms), and an axes whose
+        limits did not change keeps its box, so the others come from the last render.
+        """
         renderer = self.figure.canvas.get_renderer()
-        return [ax.get_tightbbox(renderer).padded(1) for ax in self.figure.axes]
+        return [
+            ax.get_tightbbox(renderer).padded(1) if only is None or ax in only else self._boxes[i]
+            for i, ax in enumerate(self.figure.axes)
+        ]
 
     def _repaint_axes(self, changed: list[Any]) -> None:
         canvas = self.figure.canvas
@@ -415,7 +423,7 @@ class Explorer(widgets.VBox):
         axes = self.figure.axes
         # Blank where each changed axes was drawn before *and* where it will be drawn now (old
         # tick labels may reach beyond the new extent); repaint any axes that area touches.
-        new_boxes = self._axes_boxes()
+        new_boxes = self._axes_boxes(only=changed)
         areas = [
             Bbox.union([self._boxes[i], new_boxes[i]]) for i, ax in enumerate(axes) if ax in changed
         ]

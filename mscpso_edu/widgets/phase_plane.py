@@ -15,7 +15,7 @@ from matplotlib.patches import Rectangle
 
 from ..models import bistable_core
 from ..style import ROLE_COLOURS, course_style
-from ._base import Explorer, Readout, Scene, dropdown, fit_top, float_slider, int_slider, new_figure
+from ._base import Explorer, Readout, Scene, dropdown, float_slider, int_slider, new_figure
 
 __all__ = ["explore_phase_plane"]
 
@@ -135,7 +135,8 @@ def _scene() -> Scene:
         course.add_patch(influx_span)
         course.add_patch(clearance_span)
         course.set_xlim(0, HORIZON_DAYS)
-        course.set_ylim(0, 120)
+        # The same K range as the phase plane, fixed so an update never redraws the axes.
+        course.set_ylim(0, K_MAX / 1e3)
         course.set_xlabel("Day")
         course.set_ylabel("K (10³ per mm²)", fontsize=9)
         course.set_title("Shaded: influx (red), clearance boost (blue)", fontsize=8)
@@ -158,7 +159,6 @@ def _scene() -> Scene:
         k_line.set_data(result.t, result.K / 1e3)
         influx_span.set_width(values["influx_days"] if influx_on else 0)
         clearance_span.set_width(values["clearance_days"] if clearance_on else 0)
-        fit_top(course, float(result.K.max() / 1e3), 120, 20)
 
         # Judge by basin, not by the nearest fixed point: near the saddle the skin can take
         # years to settle, and on day 365 it may still sit closer to the state it is leaving.

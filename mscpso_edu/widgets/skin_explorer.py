@@ -43,6 +43,13 @@ BIOLOGIC_DAYS = 84.0
 
 # Drawn in this order, so "your therapy" lies on top of the shared onset.
 _ARMS = ("untreated", "uvb", "biologic", "therapy")
+# Axis tops that hold the largest onset overshoot the controls allow (6000 DCs/mm²/day for 10
+# days: 337 x 10³ keratinocytes, 5.8 x healthy immune cells, PASI proxy 1.55), so the axes
+# never need redrawing; fit_top still widens them if a future model version goes higher.
+_KC_TOP = 360.0
+_IMMUNE_TOP = 7.0
+_PASI_TOP = 1.7
+
 _ARM_STYLE = {
     "therapy": {"color": ROLE_COLOURS["therapy"], "lw": 2.2, "label": "your therapy"},
     "untreated": {
@@ -171,7 +178,7 @@ def _scene() -> Scene:
         kc_ax.text(2, healthy.keratinocytes / 1e3, " healthy", va="bottom", fontsize=8)
         kc_ax.text(2, psoriatic.keratinocytes / 1e3, " psoriatic", va="bottom", fontsize=8)
         kc_ax.set_ylabel("Keratinocytes\n(10³/mm²)", fontsize=9)
-        kc_ax.set_ylim(0, 320)
+        kc_ax.set_ylim(0, _KC_TOP)
         kc_ax.legend(loc="upper left", fontsize=8, ncols=2, bbox_to_anchor=(0.0, 1.32))
 
         immune = {}
@@ -180,11 +187,11 @@ def _scene() -> Scene:
             immune[name] = immune_ax.plot([], [], color=colour, lw=1.6, label=label)[0]
         immune_ax.axhline(1.0, color=ROLE_COLOURS["healthy"], ls=":", lw=1)
         immune_ax.set_ylabel("Your therapy:\n× healthy level", fontsize=9)
-        immune_ax.set_ylim(0, 4)
+        immune_ax.set_ylim(0, _IMMUNE_TOP)
         immune_ax.legend(loc="upper right", fontsize=8, ncols=3)
 
         pasi_ax.set_ylabel("PASI proxy\n(0 healthy, 1 psoriatic)", fontsize=9)
-        pasi_ax.set_ylim(-0.1, 1.3)
+        pasi_ax.set_ylim(-0.1, _PASI_TOP)
         pasi_ax.set_xlabel("Day")
         pasi_ax.set_xlim(0, HORIZON_DAYS)
 
@@ -225,9 +232,9 @@ def _scene() -> Scene:
             t, y = _joined(result, "therapy", lambda r, n=name: getattr(r, n) / reference[n])
             line.set_data(t, y)
             immune_top = max(immune_top, float(y.max()))
-        fit_top(kc_ax, top["kc"], 320, 40)
-        fit_top(immune_ax, immune_top, 4, 1)
-        fit_top(pasi_ax, top["pasi"], 1.3, 0.2)
+        fit_top(kc_ax, top["kc"], _KC_TOP, 40)
+        fit_top(immune_ax, immune_top, _IMMUNE_TOP, 1)
+        fit_top(pasi_ax, top["pasi"], _PASI_TOP, 0.2)
 
         final = {arm: result[arm] for arm in _ARMS if arm in result}
         # Round tiny negative values (the proxy dips just below 0 near health) to a clean 0.00.

@@ -1,0 +1,75 @@
+"""Numbers and model predictions typed in the bank of lesson 01 match their sources.
+
+A bank may only type a number that a test ties to the knowledge base or a model run; these are
+those ties, so a change in the data or the models fails here instead of misleading a learner.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from mscpso_edu import knowledge, models
+from mscpso_edu.models import pasi
+
+
+def _raw(slug, question_id):
+    import yaml
+
+    from mscpso_edu.paths import quizzes_dir
+
+    data = yaml.safe_load((quizzes_dir() / f"{slug}.yaml").read_text(encoding="utf-8"))
+    return next(q for q in data["questions"] if q["id"] == question_id)
+
+
+def test_cell_cycle_answer_is_the_weinstein_fact():
+    raw = _raw("01_psoriasis", "cell_cycle_hours")
+    values = knowledge.fact("kc_cell_cycle").values
+    assert raw["answer"] == values["psoriatic"]
+    assert {m["answer"] for m in raw["mistakes"]} >= {values["normal"]}
+
+
+def test_largest_kinetic_change_is_cell_production():
+    folds = {
+        fact_id: knowledge.fact(fact_id).values["psoriatic"]
+        / knowledge.fact(fact_id).values["normal"]
+        for fact_id in ("kc_cell_cycle", "kc_proliferative_pool", "kc_production")
+    }
+    change = {k: max(v, 1 / v) for k, v in folds.items()}
+    assert max(change, key=change.get) == "kc_production"
+
+
+def test_lowest_prevalence_is_east_asia():
+    values = knowledge.fact("prevalence_range").values
+    assert min(values, key=values.get) == "east_asia"
+    correct = [
+        c["text"] for c in _raw("01_psoriasis", "prevalence_lowest")["choices"] if c.get("correct")
+    ]
+    assert correct == ["East Asia"]
+
+
+def test_pasi_endpoint_question_matches_the_pasi_model():
+    response = pasi.pasi_response(24, 5)
+    raw = _raw("01_psoriasis", "pasi_endpoints")
+    ticked = {c["text"] for c in raw["choices"] if c.get("correct")}
+    assert ("PASI50" in ticked) == response.pasi50
+    assert ("PASI75" in ticked) == response.pasi75
+    assert ("PASI90" in ticked) == response.pasi90
+
+
+def test_legs_weigh_four_times_the_head():
+    assert pasi.REGION_WEIGHTS["legs"] / pasi.REGION_WEIGHTS["head"] == pytest.approx(4)
+
+
+@pytest.mark.parametrize(("influx", "expected"), [(500.0, "psoriatic"), (100.0, "healthy")])
+def test_flip_prediction_matches_the_bistable_core(influx, expected):
+    # The phase-plane explorer starts pushes on day 10 and runs 365 days.
+    result = models.simulate_core(days=365.0, start="healthy", influx=influx, influx_days=5.0)
+    assert result.eventual_state == expected
+
+
+@pytest.mark.parametrize(("days", "expected"), [(28.0, "healthy"), (7.0, "psoriatic")])
+def test_duration_question_matches_the_bistable_core(days, expected):
+    result = models.simulate_core(
+        days=365.0, start="psoriatic", clearance_factor=3.0, clearance_days=days
+    )
+    assert result.eventual_state == expected

@@ -267,3 +267,19 @@ def test_bibtex_export_parses_with_key_title_year_and_doi():
             assert fields["doi"] == ref.doi
     some = _parse_bibtex(knowledge.to_bibtex(["cheng2022"]))
     assert list(some) == ["cheng2022"]
+
+
+def test_bibliography_and_facts_render_as_markdown_in_a_notebook():
+    text = knowledge.bibliography(["dashti2025"])
+    assert isinstance(text, str)
+    assert text._repr_markdown_() == str(text)
+    listed = knowledge.facts(["kc_cell_cycle", "prevalence_range"])
+    lines = listed._repr_markdown_().splitlines()
+    assert lines[0].startswith("- The germinative cell cycle")
+    assert lines[0].endswith("[Weinstein 1985] (human)")
+    assert "[Parisi 2020]" in lines[1]
+
+
+def test_facts_name_an_unknown_fact():
+    with pytest.raises(CourseError, match="no_such_fact"):
+        knowledge.facts(["no_such_fact"])

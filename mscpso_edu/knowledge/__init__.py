@@ -59,6 +59,7 @@ __all__ = [
     "IsctCriteria",
     "KnowledgeBase",
     "Lesson",
+    "MarkdownText",
     "Mediator",
     "MscSource",
     "Reference",
@@ -67,6 +68,7 @@ __all__ = [
     "cite",
     "clinical_studies",
     "fact",
+    "facts",
     "glossary",
     "interactions",
     "lessons",
@@ -152,7 +154,16 @@ def _doi_url(doi: str) -> str:
     return f"https://doi.org/{doi}"
 
 
-def bibliography(ids: Iterable[str]) -> str:
+class MarkdownText(str):
+    """Text that a notebook renders as Markdown (it is still an ordinary ``str``)."""
+
+    __slots__ = ()
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+
+def bibliography(ids: Iterable[str]) -> MarkdownText:
     """Return a Markdown list of the given references for a lesson's References cell.
 
     Duplicates are dropped; entries are sorted by first author and year. Each entry carries a
@@ -184,7 +195,7 @@ def bibliography(ids: Iterable[str]) -> str:
             f"- **{cite(ref.id)}**. {authors} ({ref.year}). {ref.title}. {where}. "
             f"{' '.join(links)} ({kind})"
         )
-    return "\n".join(lines)
+    return MarkdownText("\n".join(lines))
 
 
 def _matches(value: str, wanted: str, names: dict[str, Sequence[str]]) -> bool:
@@ -247,6 +258,34 @@ def fact(fact_id: str) -> Fact:
     if fact_id not in facts:
         raise _unknown("fact id", fact_id, facts)
     return facts[fact_id]
+
+
+_CONTEXT_LABELS = {
+    "human": "human",
+    "mouse": "mouse",
+    "rat": "rat",
+    "in_vitro": "in vitro",
+    "model": "model",
+}
+
+
+def facts(ids: Iterable[str]) -> MarkdownText:
+    """Return the named facts as a Markdown list, each with its citation and evidence context.
+
+    A lesson shows numbers this way instead of typing them into its prose.
+
+    Examples
+    --------
+    >>> print(facts(["kc_cell_cycle"]))  # doctest: +ELLIPSIS
+    - The germinative cell cycle shortens ... [Weinstein 1985] (human)
+    """
+    lines = []
+    for fact_id in ids:
+        item = fact(fact_id)
+        cites = "; ".join(cite(ref) for ref in item.refs)
+        context = _CONTEXT_LABELS.get(item.context, item.context.replace("_", " "))
+        lines.append(f"- {item.statement} [{cites}] ({context})")
+    return MarkdownText("\n".join(lines))
 
 
 def clinical_studies(**filters: Any) -> list[ClinicalStudy]:

@@ -1,0 +1,81 @@
+"""The keyed answers of lessons 06, 07 and 11 agree with the models they ask about."""
+
+from __future__ import annotations
+
+import pytest
+
+from mscpso_edu import models, quiz
+from mscpso_edu.models import therapy
+
+
+def correct_text(slug: str, question_id: str) -> str:
+    question = quiz.load_bank(slug).question(question_id)
+    [choice] = [c for c in question.choices if c.correct]
+    return choice.text
+
+
+def skin_end(*effects, uvb=None) -> str:
+    return models.simulate_skin(
+        days=365, start="psoriatic", therapies=tuple(effects), uvb=uvb
+    ).final_state
+
+
+# --- lesson 06: the Th17 model ------------------------------------------------------------------
+
+
+def test_06_tgf_alone_switches_on_foxp3_only():
+    final = models.simulate_th17(il6=0, tgf=1).final
+    assert final["foxp3_mrna"] > 0.05 and abs(final["rorgt_mrna"]) < 1e-3
+    assert correct_text("06_t_cells", "tgf_alone").startswith("FOXP3 is switched on")
+
+
+def test_06_msc_tgf_raises_foxp3_several_fold_without_lowering_rorgt():
+    base = models.simulate_th17(il6=1, tgf=1).final
+    with_msc = models.simulate_th17(il6=1, tgf=1, msc_tgf=3).final
+    assert with_msc["foxp3_mrna"] > 3 * base["foxp3_mrna"]
+    assert with_msc["rorgt_mrna"] >= base["rorgt_mrna"]
+    assert correct_text("06_t_cells", "msc_tgf_prediction").startswith("FOXP3 rises several-fold")
+
+
+def test_06_msc_tgf_with_il6_and_no_other_tgf_switches_on_rorgt():
+    without = models.simulate_th17(il6=1, tgf=0).final
+    with_msc = models.simulate_th17(il6=1, tgf=0, msc_tgf=1).final
+    assert abs(without["rorgt_mrna"]) < 1e-3 and with_msc["rorgt_mrna"] > 0.1
+    assert correct_text("06_t_cells", "msc_tgf_enables_th17").startswith("RORγt is switched on")
+
+
+# --- lesson 07: the skin circuit ----------------------------------------------------------------
+
+
+def test_07_half_strength_tolerogenic_dc_relapses_at_14_days_and_heals_at_28():
+    short = therapy.ConstantEffect("tolerogenic_dc", 0.5, 10, 14)
+    long = therapy.ConstantEffect("tolerogenic_dc", 0.5, 10, 28)
+    assert (skin_end(short), skin_end(long)) == ("psoriatic", "healthy")
+    assert correct_text("07_whole_circuit", "short_vs_long").startswith("14 days relapses")
+
+
+def test_07_two_weak_effects_heal_where_each_alone_relapses():
+    dc = therapy.ConstantEffect("tolerogenic_dc", 0.3, 30, 28)
+    th17 = therapy.ConstantEffect("fewer_th17", 0.3, 30, 28)
+    assert skin_end(dc) == skin_end(th17) == "psoriatic"
+    assert skin_end(dc, th17) == "healthy"
+    assert correct_text("07_whole_circuit", "predict_combination") == "The skin ends healthy"
+
+
+def test_07_uvb_and_default_biologic_heal_and_untreated_does_not():
+    from mscpso_edu.widgets.combination_explorer import TREATMENT_DAY
+
+    assert skin_end(uvb=models.UVBCourse.published(TREATMENT_DAY)) == "healthy"
+    assert skin_end(therapy.biologic("anti_il17", 0.9, TREATMENT_DAY, 84)) == "healthy"
+    assert skin_end() == "psoriatic"
+    keyed = {c.text for c in quiz.load_bank("07_whole_circuit").question(
+        "comparison_outcomes").choices if c.correct}  # fmt: skip
+    assert keyed == {
+        "The published UVB course returns the skin to the healthy state",
+        "The default anti-IL-17 biologic returns the skin to the healthy state",
+    }
+
+
+@pytest.mark.parametrize("slug", ["06_t_cells", "07_whole_circuit"])
+def test_banks_load_with_at_least_ten_questions(slug):
+    assert len(quiz.load_bank(slug)) >= 10

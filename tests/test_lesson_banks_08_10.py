@@ -45,3 +45,16 @@ def test_08_longest_follow_up_is_the_gingival_case():
     in_years = [s.ref for s in _published() if s.follow_up and "year" in s.follow_up
                 and not s.follow_up.startswith("1 ")]  # fmt: skip
     assert in_years == ["wang2020"]
+
+
+def test_09_clotting_only_answer_is_what_the_explorer_ranks_first():
+    from mscpso_edu.widgets import explore_sources
+
+    explorer = explore_sources()
+    explorer.controls["harvest"].value = 0.0
+    explorer.controls["evidence"].value = 0.0
+    question = _question("09_challenges", "explorer_clotting_only")
+    correct = next(c.text for c in question.choices if c.correct)
+    assert explorer.readout.value.startswith(
+        f"<b>Illustrative ranking with these weights: {correct}"
+    )

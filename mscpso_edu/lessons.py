@@ -293,11 +293,18 @@ def lint_notebook(path: str | Path, *, require_bank: bool = True) -> list[Proble
     refs_at = _heading_cell(cells, r"^## References")
     if refs_at is None:
         problem(None, "no '## References' cell")
-    elif not any(
-        i > refs_at and any(c.func.attr == "bibliography" for c in _calls(t, "knowledge"))
-        for i, t in trees.items()
-    ):
-        problem(refs_at, "generate references: call knowledge.bibliography([...]) after it")
+    else:
+        bibliography = [
+            (i, call)
+            for i, t in trees.items()
+            if i > refs_at
+            for call in _calls(t, "knowledge")
+            if call.func.attr == "bibliography"
+        ]
+        if not bibliography:
+            problem(refs_at, "generate references: call knowledge.bibliography([...]) after it")
+        else:
+            _check_citations(lesson, *bibliography[0], problem)
 
     # 11. The end-of-lesson quiz, last, with the lesson's own bank.
     last = code_cells[-1]
@@ -315,6 +322,41 @@ def lint_notebook(path: str | Path, *, require_bank: bool = True) -> list[Proble
         if not bank.is_file():
             problem(None, f"no question bank {bank.name} in {bank.parent}")
     return problems
+
+
+_ONE_CITATION = r"[A-Z][\w'\- ]*? \d{4}[a-z]?"
+CITATION_PATTERN = re.compile(rf"\[({_ONE_CITATION}(?:; {_ONE_CITATION})*)\]")
+
+
+def _check_citations(lesson: Lesson, index: int, call: ast.Call, problem) -> None:
+    """Every inline citation must resolve to a reference listed in the References cell."""
+    from . import knowledge
+
+    try:
+        ids = ast.literal_eval(call.args[0]) if call.args else None
+    except ValueError:
+        ids = None
+    if not isinstance(ids, list | tuple) or not all(isinstance(i, str) for i in ids):
+        problem(index, "knowledge.bibliography() needs a literal list of reference ids")
+        return
+    known = knowledge.reference_ids()
+    cited_forms: dict[str, str] = {}
+    for ref_id in ids:
+        if ref_id not in known:
+            problem(index, f"unknown reference id {ref_id!r} in the bibliography")
+        else:
+            cited_forms[knowledge.cite(ref_id)] = ref_id
+    for cell_index, cell in enumerate(lesson.cells):
+        if cell.get("cell_type") != "markdown":
+            continue
+        for citation in CITATION_PATTERN.findall(_source(cell)):
+            for part in citation.split(";"):
+                if part.strip() not in cited_forms:
+                    problem(
+                        cell_index,
+                        f"citation [{part.strip()}] is not among the references the lesson "
+                        "lists in knowledge.bibliography([...])",
+                    )
 
 
 def _check_clean(raw: dict, lesson: Lesson, problem) -> None:

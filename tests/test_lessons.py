@@ -182,3 +182,34 @@ def test_check_command_reports_a_broken_lesson(tmp_path):
 
 def test_check_lessons_covers_the_lessons_folder():
     assert check_lessons() == []
+
+
+def test_inline_citations_must_be_in_the_references(tmp_path):
+    path, notebook = lesson_copy(tmp_path)
+    cell = next(
+        i
+        for i, c in enumerate(notebook["cells"])
+        if c["cell_type"] == "markdown" and "## 1." in "".join(c["source"])
+    )
+    notebook["cells"][cell]["source"] = "".join(notebook["cells"][cell]["source"]) + (
+        "\n\nBoth loops matter [Furue 2020; Spaggiari 2009], and so does [Nobody 1999]."
+    )
+    found = messages(write(path, notebook))
+    assert found == [
+        f"{path}:cell {cell}: citation [Spaggiari 2009] is not among the references the lesson "
+        "lists in knowledge.bibliography([...])",
+        f"{path}:cell {cell}: citation [Nobody 1999] is not among the references the lesson "
+        "lists in knowledge.bibliography([...])",
+    ]
+
+
+def test_bibliography_ids_must_exist(tmp_path):
+    path, notebook = lesson_copy(tmp_path)
+    index = next(
+        i
+        for i, c in enumerate(notebook["cells"])
+        if "knowledge.bibliography" in "".join(c["source"])
+    )
+    notebook["cells"][index]["source"] = 'knowledge.bibliography(["dashti2025", "madeup2030"])'
+    found = messages(write(path, notebook))
+    assert f"{path}:cell {index}: unknown reference id 'madeup2030' in the bibliography" in found

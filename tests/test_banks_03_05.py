@@ -44,3 +44,31 @@ def test_il17_prediction_holds_in_the_model():
 
     states = steady_state_branches("il172", [1.1]).states_at(1.1)
     assert np.isnan(states["healthy"]) and not np.isnan(states["psoriatic"])
+
+
+def test_minimum_days_at_half_strength_matches_the_outcome_map():
+    from mscpso_edu.skin_figures import treatment_outcomes
+
+    question = _question("05_dendritic_cells", "min_days_half")
+    durations = [7, 14, 21, 28, 42, 56, 84, 112]  # the map's default columns
+    healed = treatment_outcomes("tolerogenic_dc", [0.5], durations)[0]
+    assert question.answer == durations[int(np.argmax(healed))]
+
+
+def test_il23_per_dc_at_08_leaves_only_the_healthy_state():
+    from mscpso_edu.skin_figures import steady_state_branches
+
+    states = steady_state_branches("il232", [0.8]).states_at(0.8)
+    assert not np.isnan(states["healthy"]) and np.isnan(states["psoriatic"])
+
+
+def test_duration_prediction_holds_in_the_skin_explorer():
+    from mscpso_edu import widgets
+
+    explorer = widgets.explore_skin_circuit()
+    assert explorer.controls["mechanism"].value == "tolerogenic_dc"
+    assert explorer.controls["strength"].value == 0.5
+    explorer.controls["duration"].value = 14
+    assert "PASI proxy at day 365: 1.00, psoriatic" in explorer.readout.value
+    explorer.controls["duration"].value = 28
+    assert "PASI proxy at day 365: 0.00, healthy" in explorer.readout.value

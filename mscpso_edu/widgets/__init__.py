@@ -29,5 +29,9 @@ __all__ += ["evidence_table", "explore_evidence"]
 __all__ += ["isct_classifier"]
 __all__ += ["explore_keratinocytes", "explore_mechanisms"]
 from .combination_explorer import explore_combination  # noqa: E402
+
 __all__ += ["explore_combination"]
 __all__ += ["explore_sources"]
+from .capstone import design_therapy  # noqa: E402
+
+__all__ += ["design_therapy"]

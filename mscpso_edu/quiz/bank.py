@@ -650,6 +650,9 @@ def load_bank(path_or_slug: str | Path) -> Bank:
 # --- course-wide checks -----------------------------------------------------------------------
 
 
+_BANK_NAME = re.compile(r"^\d\d_[a-z0-9_]+\.ya?ml$")
+
+
 def _bank_files(paths: Sequence[Path]) -> list[Path]:
     if not paths:
         folder = quizzes_dir()
@@ -658,12 +661,25 @@ def _bank_files(paths: Sequence[Path]) -> list[Path]:
             if folder.is_dir()
             else []
         )
+    from ..knowledge import DATA_DIR
+
+    knowledge_dir = Path(DATA_DIR).resolve()
     found: list[Path] = []
     for given in paths:
         given = Path(given)
         if given.is_dir():
-            found.extend(sorted(p for p in given.rglob("*") if p.suffix in BANK_SUFFIXES))
-        elif given.suffix in BANK_SUFFIXES:
+            # Inside a folder, banks are the files named like lessons (NN_slug.yaml); other
+            # YAML (the knowledge base, site configuration) is not a question bank.
+            found.extend(
+                sorted(
+                    p
+                    for p in given.rglob("*")
+                    if p.suffix in BANK_SUFFIXES
+                    and _BANK_NAME.match(p.name)
+                    and knowledge_dir not in p.resolve().parents
+                )
+            )
+        elif given.suffix in BANK_SUFFIXES and knowledge_dir not in given.resolve().parents:
             found.append(given)
     return found
 

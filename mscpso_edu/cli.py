@@ -21,6 +21,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "mscpso_edu.launch",
     "mscpso_edu.check",
     "mscpso_edu.quiz.command",
+    "mscpso_edu.classroom.submission",
+    "mscpso_edu.classroom.grading",
 )
 
 

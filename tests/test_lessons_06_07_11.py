@@ -79,3 +79,25 @@ def test_07_uvb_and_default_biologic_heal_and_untreated_does_not():
 @pytest.mark.parametrize("slug", ["06_t_cells", "07_whole_circuit"])
 def test_banks_load_with_at_least_ten_questions(slug):
     assert len(quiz.load_bank(slug)) >= 10
+
+
+# --- lesson 11: the capstone dosing model -------------------------------------------------------
+
+
+def capstone_end(**changes) -> str:
+    from mscpso_edu.widgets.capstone import therapy_for
+
+    plan = {"product": "cells", "route": "intravenous", "dose": 2.0, "doses": 5, "interval": 14,
+            "mechanism": "t_cell_clearance", "strength": 0.9} | changes  # fmt: skip
+    return skin_end(therapy_for(plan))
+
+
+def test_11_one_iv_dose_relapses_and_five_two_weeks_apart_heal():
+    assert capstone_end(doses=1) == "psoriatic"
+    assert capstone_end() == "healthy"
+    assert correct_text("11_capstone", "predict_schedule").startswith("One dose relapses")
+
+
+def test_11_a_single_ev_dose_does_not_heal():
+    assert capstone_end(product="ev", dose=100.0, doses=1) == "psoriatic"
+    assert quiz.load_bank("11_capstone").question("ev_single_dose").answer is False

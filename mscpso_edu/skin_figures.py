@@ -23,7 +23,6 @@ from matplotlib.patches import Patch
 
 from .errors import CourseError
 from .models import skin_circuit, therapy
-from .models.skin_circuit import _turnover  # the SBML's turnover rule, shared, not copied
 from .style import OKABE_ITO, ROLE_COLOURS, course_style
 
 __all__ = [
@@ -36,7 +35,6 @@ __all__ = [
     "steady_state_plot",
     "treatment_outcome_map",
     "treatment_outcomes",
-    "turnover_under_therapy",
 ]
 
 #: Stem, transit-amplifying and differentiated keratinocytes, in the order they are stacked.
@@ -60,52 +58,6 @@ def _new_axes(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]
     fig = Figure(figsize=size, layout="constrained")
     FigureCanvasAgg(fig)
     return fig, fig.add_subplot()
-
-
-# --- turnover with a therapy acting --------------------------------------------------------
-
-
-def turnover_under_therapy(
-    result: skin_circuit.SkinResult,
-    therapies: Sequence[therapy.ConstantEffect | therapy.MSCTherapy] = (),
-    offset: float = 0.0,
-) -> np.ndarray:
-    """Epidermal turnover time (days) along a trajectory, with therapy-scaled rate constants.
-
-    ``SkinResult.turnover_days`` uses the untreated parameters; while a keratinocyte mechanism
-    scales the proliferation constants (``sc2``, ``ta2``) the production of cells is slower, so
-    the turnover must use the scaled ones. This applies the SBML's own turnover rule with the
-    parameters in force at each time point.
-
-    Parameters
-    ----------
-    result
-        A simulation of the skin circuit.
-    therapies
-        The therapies that were active in it.
-    offset
-        Add this to ``result.t`` to get the therapies' clock (when the simulation started later).
-
-    Returns
-    -------
-    numpy.ndarray
-        Turnover time in days at each time point.
-    """
-    base = result.params
-    turnover = np.empty(result.t.shape)
-    groups: dict[tuple, list[int]] = {}
-    for index, day in enumerate(result.t):
-        factors: dict[str, float] = {}
-        for item in therapies:
-            for name, factor in item.factors(float(day) + offset).items():
-                factors[name] = factors.get(name, 1.0) * factor
-        key = tuple(sorted((k, round(v, 12)) for k, v in factors.items() if v != 1.0))
-        groups.setdefault(key, []).append(index)
-    for key, indices in groups.items():
-        scaled = {name: getattr(base, name) * factor for name, factor in key}
-        params = base.replace(**scaled) if scaled else base
-        turnover[indices] = _turnover(result.y[:, indices], params)
-    return turnover
 
 
 # --- compartments ----------------------------------------------------------------------------
@@ -165,7 +117,7 @@ def compartment_bars(
         therapies=(effect,),
         t_eval=np.unique(np.array([0.0, duration - 1e-6, total])),
     )
-    turnover = turnover_under_therapy(result, (effect,))
+    turnover = result.turnover_days
     end = int(np.argmin(abs(result.t - (duration - 1e-6))))
     bars.append(
         CompartmentBar(

@@ -234,3 +234,13 @@ def test_fixed_step_rk4_agrees_with_the_adaptive_solver():
     naive = simulate_skin_fixed_step(days=200, dt=0.01, dc_stimulus=DCStimulus(start=100))
     assert naive.t.shape == adaptive.t.shape
     assert np.allclose(naive.y, adaptive.y, rtol=1e-4)
+
+
+def test_keratinocyte_effect_slows_turnover_only_while_it_acts():
+    effect = ConstantEffect("keratinocyte", 0.5, start=0.0, duration=5.0)
+    result = simulate_skin(days=10, start="psoriatic", therapies=(effect,), t_eval=np.arange(11.0))
+    untreated_rule = dataclasses.replace(result, therapies=()).turnover_days
+    # While it acts, production of stem and TA cells is lower, so replacing the pools is slower.
+    assert np.all(result.turnover_days[:5] > 1.1 * untreated_rule[:5])
+    # From day 5 the effect has stopped and the rule uses the model's own constants again.
+    assert np.allclose(result.turnover_days[5:], untreated_rule[5:])

@@ -7,30 +7,12 @@ import pytest
 
 from mscpso_edu import diagrams
 from mscpso_edu.errors import CourseError
-from mscpso_edu.models import skin_circuit, therapy
+from mscpso_edu.models import skin_circuit
 from mscpso_edu.skin_figures import (
     compartment_bars,
     steady_state_branches,
     treatment_outcomes,
-    turnover_under_therapy,
 )
-
-
-def test_turnover_without_therapy_is_the_models_own():
-    result = skin_circuit.simulate_skin(days=10, start="psoriatic", t_eval=np.arange(11.0))
-    assert np.allclose(turnover_under_therapy(result), result.turnover_days)
-
-
-def test_keratinocyte_effect_slows_turnover_only_while_it_acts():
-    effect = therapy.ConstantEffect("keratinocyte", 0.5, start=0.0, duration=5.0)
-    result = skin_circuit.simulate_skin(
-        days=10, start="psoriatic", therapies=(effect,), t_eval=np.arange(11.0)
-    )
-    treated = turnover_under_therapy(result, (effect,))
-    # While it acts, production of stem and TA cells is lower, so replacing the pools is slower.
-    assert np.all(treated[:5] > 1.1 * result.turnover_days[:5])
-    # From day 5 the effect has stopped and the formula is the model's own again.
-    assert np.allclose(treated[5:], result.turnover_days[5:])
 
 
 def test_compartments_expand_in_psoriasis_and_shrink_under_the_effect():

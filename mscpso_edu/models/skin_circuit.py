@@ -479,11 +479,14 @@ class SkinResult:
         Variables in :data:`STATE_NAMES` order; also available by name (``result.T``, ...).
     params : SkinParameters
         Parameters without therapy (the steady states ``final_state`` compares with).
+    therapies : tuple
+        The therapies that acted during the simulation (their clock is ``t``).
     """
 
     t: np.ndarray
     y: np.ndarray
     params: SkinParameters
+    therapies: tuple = ()
 
     def __getattr__(self, name: str) -> np.ndarray:
         if name in STATE_NAMES:
@@ -530,9 +533,27 @@ class SkinResult:
         """Epidermal turnover time (days): the SBML's ``turnover`` rule.
 
         ``(SC + TA) / (production of SC and TA) + D / (production of D)``: about 41 days in
-        healthy and 14 days in psoriatic skin in this model.
+        healthy and 14 days in psoriatic skin in this model. While a therapy scales the rate
+        constants (a keratinocyte effect slows proliferation), the rule uses the constants in
+        force at each time point, so the turnover reflects the treated skin.
         """
-        return _turnover(self.y, self.params)
+        if not self.therapies:
+            return _turnover(self.y, self.params)
+        turnover = np.empty(self.t.shape)
+        # Time points that share the same parameter multipliers are evaluated together.
+        groups: dict[tuple, list[int]] = {}
+        for index, day in enumerate(self.t):
+            factors: dict[str, float] = {}
+            for item in self.therapies:
+                for name, factor in item.factors(float(day)).items():
+                    factors[name] = factors.get(name, 1.0) * factor
+            key = tuple(sorted((k, round(v, 12)) for k, v in factors.items() if v != 1.0))
+            groups.setdefault(key, []).append(index)
+        for key, indices in groups.items():
+            scaled = {name: getattr(self.params, name) * factor for name, factor in key}
+            params = self.params.replace(**scaled) if scaled else self.params
+            turnover[indices] = _turnover(self.y[:, indices], params)
+        return turnover
 
     @property
     def final_state(self) -> str:
@@ -715,7 +736,7 @@ def _simulate_cached(p, days, y0, dc_stimulus, therapies, uvb, grid) -> SkinResu
         y = states[-1]
     out.setflags(write=False)
     grid.setflags(write=False)
-    return SkinResult(t=grid, y=out, params=p)
+    return SkinResult(t=grid, y=out, params=p, therapies=tuple(therapies))
 
 
 def simulate_skin_fixed_step(
@@ -752,4 +773,4 @@ def simulate_skin_fixed_step(
         if (i + 1) % every == 0 or i == steps - 1:
             times.append((i + 1) * dt)
             states.append(y.copy())
-    return SkinResult(t=np.array(times), y=np.array(states).T, params=p)
+    return SkinResult(t=np.array(times), y=np.array(states).T, params=p, therapies=tuple(therapies))

@@ -17,7 +17,7 @@ from matplotlib.patches import Rectangle
 
 from ..errors import CourseError
 from ..models import skin_circuit, therapy
-from ..skin_figures import COMPARTMENT_COLOURS, COMPARTMENT_NAMES, turnover_under_therapy
+from ..skin_figures import COMPARTMENT_COLOURS, COMPARTMENT_NAMES
 from ..style import ROLE_COLOURS, course_style
 from ._base import (
     Explorer,
@@ -83,7 +83,7 @@ def _make_solver():
             "treated": treated,
             "untreated": untreated,
             "turnover_onset": onset.turnover_days,
-            "turnover_treated": turnover_under_therapy(treated, (effect,)),
+            "turnover_treated": treated.turnover_days,
             "turnover_untreated": untreated.turnover_days,
         }
 

@@ -6,6 +6,7 @@ import pytest
 
 from mscpso_edu import models, quiz
 from mscpso_edu.models import therapy
+from mscpso_edu.paths import quizzes_dir
 
 
 def correct_text(slug: str, question_id: str) -> str:
@@ -24,10 +25,7 @@ def skin_end(*effects, uvb=None) -> str:
 
 # Lesson 06 lands once widgets.explore_th17_treg (its Explore activity) is committed.
 needs_06 = pytest.mark.skipif(
-    not (quiz_dir := __import__("mscpso_edu.paths", fromlist=["x"]).quizzes_dir())
-    .joinpath("06_t_cells.yaml")
-    .is_file(),
-    reason="lesson 06 bank not committed yet",
+    not (quizzes_dir() / "06_t_cells.yaml").is_file(), reason="lesson 06 bank not committed yet"
 )
 
 

@@ -106,6 +106,8 @@ class QuestionPanel:
         )
         if isinstance(question, q.ReflectionQuestion):
             self.button.description, self.button.tooltip = "Save", "Save your text"
+        elif self.exam:
+            self.button.description, self.button.tooltip = "Record", "Record your answer"
         self.button.on_click(lambda _button: self.submit())
         self.hint_button = widgets.Button(
             description="Hint", tooltip="Show a hint", disabled=not question.hints
@@ -204,6 +206,11 @@ class QuestionPanel:
             return [box.value for box in self.inputs.values()]
         return self.control.value
 
+    @property
+    def exam(self) -> bool:
+        """True in exam mode: answers are recorded, correctness is shown only after grading."""
+        return self.mode == "exam"
+
     # --- actions -------------------------------------------------------------------------------
 
     def submit(self) -> q.Result | None:
@@ -230,6 +237,18 @@ class QuestionPanel:
         self.best = max(self.best, result.points)
         self.last_result = result
         saved = self._record(result)
+        if self.exam:
+            # Exam mode: say the answer is kept, never whether it is right (no score, no
+            # explanation); the instructor grades the submission.
+            self.feedback.value = (
+                f'<div role="status"><strong>Answer recorded</strong> (attempt {self.attempts}); '
+                f"your latest answer counts when you submit. It is graded by your instructor."
+                f"{saved}</div>"
+            )
+            self.status.value = self._status_text()
+            if self._on_attempt is not None:
+                self._on_attempt()
+            return result
         colour = "#0072B2" if result.correct else "#D55E00"
         score = f"{result.points:g} / {result.max_points:g} points"
         self.feedback.value = (
@@ -276,6 +295,8 @@ class QuestionPanel:
 
     def _status_text(self) -> str:
         tries = f"{self.attempts} attempt{'s' if self.attempts != 1 else ''}"
+        if self.exam:
+            return f"<span>{tries}; exam: graded later</span>"
         return f"<span>{tries}; best {self.best:g} / {self.question.points:g}</span>"
 
 
@@ -374,6 +395,13 @@ class QuizWidget(widgets.VBox):
         if not hasattr(self, "panels"):
             return
         tried = sum(1 for panel in self.panels if panel.attempts)
+        if any(panel.exam for panel in self.panels):
+            self.total.value = (
+                f"<p><strong>{tried} of {len(self.panels)} questions answered.</strong> "
+                "Exam questions are graded by your instructor after you submit "
+                "(<code>mscpso-edu submit</code>).</p>"
+            )
+            return
         self.total.value = (
             f"<p><strong>Score: {self.score:g} / {self.max_points:g}</strong> "
             f"({tried} of {len(self.panels)} questions tried; best attempt counts)</p>"

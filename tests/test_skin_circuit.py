@@ -129,7 +129,7 @@ def test_msc_exposure_decays_with_the_half_life():
     therapy = MSCTherapy("fewer_th17", 0.8, dose=2e6, doses=1, first_day=5)
     assert therapy.exposure(4.9) == 0
     assert therapy.exposure(5) == pytest.approx(2e6)
-    assert therapy.exposure(6) == pytest.approx(1e6)  # cells: half-life 1 day (Lee 2009)
+    assert therapy.exposure(6) == pytest.approx(1e6)  # cells: half-life 1 day (Eggenhofer 2012, our reading)
     assert therapy.elimination_rate == pytest.approx(math.log(2))
     ev = MSCTherapy("fewer_th17", 0.8, doses=1, product="ev")
     assert ev.half_life_days < therapy.half_life_days

@@ -13,10 +13,10 @@ Two ways to apply a mechanism:
   of dossier section 6.1, which shows hysteresis: duration matters as much as strength).
 * :class:`MSCTherapy`: repeated doses of MSCs or MSC extracellular vesicles (EVs). Each dose adds
   to an *exposure* that decays with a half-life; the effect follows an Emax curve,
-  ``effect = strength * exposure / (ec50 + exposure)``. The half-life of living cells after an
-  intravenous infusion is cited (Lee RH et al. 2009, lung half-life about 24 h); the EV half-life
-  in skin and every EC50 are **illustrative** (no source gives them), and say so in
-  :data:`PRODUCTS`.
+  ``effect = strength * exposure / (ec50 + exposure)``. The 1-day half-life of living cells after
+  an intravenous infusion is our reading of a cited finding (in mice, viable MSCs were found only
+  in the lungs and only up to 24 h; Eggenhofer 2012); the EV half-life in skin and every EC50 are
+  **illustrative** (no source gives them), and say so in :data:`PRODUCTS`.
 
 UVB, the treatment the paper did model, is :class:`~mscpso_edu.models.skin_circuit.UVBCourse`.
 """
@@ -106,11 +106,10 @@ MECHANISMS: MappingProxyType[str, Mechanism] = MappingProxyType(
                 kind="reduce",
                 label="fewer Th17 recruited (IL-23-driven T expansion)",
                 description=(
-                    "Th17 frequency and serum IL-17 fell after UC-MSCs in patients (Cheng 2022); "
-                    "IL-17+ T cells fell with gingival MSCs in imiquimod mice (Ye 2022). Mapped to "
-                    "less IL-23-driven T-cell expansion (t2)."
+                    "Th17 frequency and serum IL-17 fell after UC-MSCs in patients (Cheng 2022). "
+                    "Mapped to less IL-23-driven T-cell expansion (t2)."
                 ),
-                refs=("cheng2022", "ye2022", "dashti2025"),
+                refs=("cheng2022", "dashti2025"),
             ),
             Mechanism(
                 name="t_cell_clearance",
@@ -118,12 +117,12 @@ MECHANISMS: MappingProxyType[str, Mechanism] = MappingProxyType(
                 kind="clearance",
                 label="more T-cell clearance (Treg/IDO)",
                 description=(
-                    "Tregs rose after UC-MSCs (Cheng 2022) and gingival MSCs (Ye 2022); MSCs "
+                    "Tregs rose after UC-MSCs in patients (Cheng 2022); MSCs "
                     "suppress T cells through IDO and TGF-beta (dossier section 2). Mapped to a "
                     "faster removal rate t20; in the SBML t20 also removes dendritic cells, so "
                     "this mechanism clears both."
                 ),
-                refs=("cheng2022", "ye2022", "dashti2025"),
+                refs=("cheng2022", "meisel2004", "dashti2025"),
             ),
             Mechanism(
                 name="keratinocyte",
@@ -191,14 +190,19 @@ PRODUCTS: MappingProxyType[str, Product] = MappingProxyType(
             name="cells",
             dose_unit="cells/kg",
             default_dose=2e6,
-            # Lee RH et al., Cell Stem Cell 2009 (PMC4154377): lung half-life of IV MSCs about
-            # 24 h, so k = ln 2 / 1 day = 0.69/day (dossier 7.2). We use the IV number because
-            # the trial schedules offered as defaults are intravenous. Cells injected under the
+            # After 5e5 MSCs IV in mice, viable MSCs were found only in the lungs and only up to
+            # 24 h (Eggenhofer 2012; dossier 7.2), so we take a 1-day half-life, k = 0.69/day.
+            # (Lee RH 2009 reports a lung half-life of about 24 h too, but no DOI/PMID for it was
+            # verified here, so it is not cited.) We use the IV figure because the trial schedules
+            # offered as defaults are intravenous. Cells injected under the
             # skin persist longer (cleared within 24 days, Srifa 2020), but that study gives no
             # half-life, so a subcutaneous half-life would be a guess: set half_life_days
             # yourself and label it illustrative if you need it.
             half_life_days=1.0,
-            half_life_source="lee2009: lung half-life about 24 h after IV infusion (dossier 7.2)",
+            half_life_source=(
+                "eggenhofer2012 (our reading): viable MSCs only in the lungs and only up to 24 h "
+                "after IV infusion in mice"
+            ),
             ec50=1e6,
             illustrative=("ec50",),
             dose_source="NCT03745417: UC-MSC 2e6 cells/kg IV at weeks 0, 2, 4, 6, 8 (dossier 7.4)",

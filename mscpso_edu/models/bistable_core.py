@@ -301,10 +301,11 @@ def simulate_core(
     start : "healthy", "psoriatic" or (T, K)
     influx : float
         Extra immune-cell influx (cells/mm^2/day) added to T' for ``influx_days`` from
-        ``influx_start`` (dossier: 5 days of >= 300 flips healthy skin, <= 200 does not).
+        ``influx_start``. Here 5 days above about 185 cells/mm^2/day eventually flip healthy
+        skin (the dossier's "<= 200 does not" is not reproduced; see the module docstring).
     clearance_factor : float
-        Multiplier of k3 for ``clearance_days`` from ``clearance_start`` (dossier: tripled for
-        28 days flips psoriatic skin back, 14 days does not).
+        Multiplier of k3 for ``clearance_days`` from ``clearance_start`` (tripled for 28 days
+        flips psoriatic skin back, 14 days does not, as the dossier says).
     t_eval : sequence of float, optional
         Output days; default 4 per day.
     """

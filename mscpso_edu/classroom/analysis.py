@@ -176,7 +176,7 @@ def _figure_png(analysis: QuizAnalysis) -> str:
         scatter.set_xlabel("difficulty (proportion correct)")
         scatter.set_ylabel("discrimination (point-biserial)")
         scatter.set_title("Questions (flagged: X, labelled)")
-        figure.tight_layout()
+        figure.subplots_adjust(left=0.07, right=0.98, bottom=0.16, top=0.9, wspace=0.28)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png")
     return base64.b64encode(buffer.getvalue()).decode("ascii")

@@ -212,16 +212,25 @@ def _command(args: argparse.Namespace) -> int:
                 f"--out names one file but answers are recorded for {len(quizzes)} quizzes; "
                 "add --quiz SLUG"
             )
+        from .exchange import exchange_dir, write_to_exchange
+
+        exchange = None if args.out else exchange_dir(args.exchange)
         for quiz in quizzes:
             submission = build_submission(student, quiz, store=store, learner=who)
-            target = (
-                Path(args.out)
-                if args.out
-                else data_home() / "submissions" / submission_filename(student, quiz)
-            )
-            write_submission(submission, target)
+            if exchange is not None:  # on a hub: straight into the instructor's exchange folder
+                target = write_to_exchange(submission, exchange)
+            else:
+                target = (
+                    Path(args.out)
+                    if args.out
+                    else data_home() / "submissions" / submission_filename(student, quiz)
+                )
+                write_submission(submission, target)
             print(f"{quiz}: {len(submission['answers'])} answer(s) -> {target}")
-    print("Hand in the file(s) above as your instructor asks.")
+    if exchange is None:
+        print("Hand in the file(s) above as your instructor asks.")
+    else:
+        print("Handed in to your instructor's exchange folder; submit again to replace it.")
     return 0
 
 
@@ -239,4 +248,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--quiz", help="lesson slug of one quiz, e.g. 00_start_here (default: all)")
     parser.add_argument("--out", help="file to write (only with one quiz)")
+    parser.add_argument(
+        "--exchange",
+        help="the class exchange folder on a shared server (default: $MSCPSO_EDU_EXCHANGE); "
+        "the file goes to <exchange>/<quiz>/<student>.json",
+    )
     parser.set_defaults(handler=_command)

@@ -1,0 +1,270 @@
+"""The exchange folder: where students' submissions reach the instructor on a shared server.
+
+Layout: ``<exchange>/<quiz>/<student>.json``, one file per student and quiz, written atomically by
+``mscpso-edu submit`` (the folder comes from ``--exchange`` or ``$MSCPSO_EDU_EXCHANGE``).
+``mscpso-edu collect`` copies every submission it finds under the exchange (at any depth, so a
+per-student layout such as ``<exchange>/<user>/<quiz>/<student>.json`` on Kubernetes works too)
+into one folder for ``mscpso-edu grade``.
+
+Permissions, where the hub runs each student as a real system user (``mscpso-edu exchange-setup``
+creates this; see ``deploy/jupyterhub/README.md``):
+
+- ``<exchange>/``: mode 0755, owned by the instructor. Students cannot create quiz folders.
+- ``<exchange>/<quiz>/``: mode 3773 (``rwxrws-wt``), group = the instructors' group. Students
+  may create files there (write + search) but cannot list the folder; the sticky bit stops them
+  deleting or replacing anyone else's file; the setgid bit gives every new file the instructors'
+  group.
+- each submission: mode 0640, owned by the student who wrote it: the student can rewrite it, the
+  instructors' group can read it, other students can neither read nor replace it.
+
+A student could still create a file under another student's name before that student submits;
+``collect --check-owner`` skips files whose owner is not the student they claim to be.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import grp
+import json
+import os
+import pwd
+import shutil
+import stat
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import CourseError
+from ..fileio import atomic_write_text
+from ..paths import quizzes_dir
+
+__all__ = [
+    "EXCHANGE_ENV",
+    "FILE_MODE",
+    "QUIZ_DIR_MODE",
+    "ROOT_DIR_MODE",
+    "Collected",
+    "collect",
+    "exchange_dir",
+    "exchange_path",
+    "register",
+    "setup_exchange",
+    "write_to_exchange",
+]
+
+EXCHANGE_ENV = "MSCPSO_EDU_EXCHANGE"
+#: The exchange root: only its owner (the instructor) creates quiz folders.
+ROOT_DIR_MODE = 0o755
+#: A quiz folder: students create files but cannot list, delete or replace others' files.
+QUIZ_DIR_MODE = 0o3773
+#: A submission: the student writes it, the instructors' group reads it, nobody else.
+FILE_MODE = 0o640
+
+
+def exchange_dir(explicit: str | Path | None = None) -> Path | None:
+    """Return the exchange folder: ``explicit``, else ``$MSCPSO_EDU_EXCHANGE``, else None."""
+    chosen = explicit if explicit else os.environ.get(EXCHANGE_ENV)
+    return Path(chosen).expanduser() if chosen else None
+
+
+def exchange_path(exchange: str | Path, quiz: str, student: str) -> Path:
+    """Return ``<exchange>/<quiz>/<student>.json``."""
+    for label, value in (("quiz", quiz), ("student", student)):
+        if not value or "/" in value or value.startswith(".") or "\\" in value:
+            raise CourseError(f"{label} {value!r} cannot name a file in the exchange folder")
+    return Path(exchange) / quiz / f"{student}.json"
+
+
+def write_to_exchange(submission: Mapping[str, Any], exchange: str | Path) -> Path:
+    """Write ``submission`` atomically to ``<exchange>/<quiz>/<student>.json`` with mode 0640.
+
+    Raises
+    ------
+    CourseError
+        When the exchange folder is missing or the quiz folder cannot be written.
+    """
+    root = Path(exchange)
+    if not root.is_dir():
+        raise CourseError(
+            "the exchange folder does not exist; ask your instructor (they create it with "
+            "mscpso-edu exchange-setup)",
+            root,
+        )
+    target = exchange_path(root, str(submission["quiz"]), str(submission["student"]))
+    if not target.parent.is_dir():
+        try:
+            target.parent.mkdir()
+        except FileExistsError:
+            pass
+        except PermissionError:
+            raise CourseError(
+                f"the exchange has no folder for quiz {submission['quiz']!r} yet; ask your "
+                "instructor to run mscpso-edu exchange-setup",
+                target.parent,
+            ) from None
+    text = json.dumps(submission, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    try:
+        return atomic_write_text(target, text, mode=FILE_MODE)
+    except PermissionError:
+        raise CourseError(
+            "cannot write your submission here; a file of that name belongs to someone else or "
+            "the folder is closed. Tell your instructor",
+            target,
+        ) from None
+
+
+def setup_exchange(
+    exchange: str | Path, quizzes: Iterable[str], group: str | None = None
+) -> list[Path]:
+    """Create the exchange root (0755) and one folder per quiz (3773, group ``group``).
+
+    Existing folders get their mode and group fixed. Returns the quiz folders.
+    """
+    root = Path(exchange)
+    gid = -1
+    if group is not None:
+        try:
+            gid = grp.getgrnam(group).gr_gid
+        except KeyError:
+            raise CourseError(f"--group {group!r}: no such group on this machine") from None
+    root.mkdir(parents=True, exist_ok=True)
+    os.chmod(root, ROOT_DIR_MODE)
+    folders = []
+    for quiz in quizzes:
+        folder = exchange_path(root, quiz, "x").parent
+        folder.mkdir(exist_ok=True)
+        if gid != -1:
+            os.chown(folder, -1, gid)
+        os.chmod(folder, QUIZ_DIR_MODE)  # after chown: chown clears the setgid bit
+        folders.append(folder)
+    return folders
+
+
+@dataclass
+class Collected:
+    """What :func:`collect` copied and what it left behind (path, reason)."""
+
+    copied: list[Path] = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def _owner(path: Path) -> str:
+    uid = path.stat().st_uid
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
+
+
+def collect(
+    exchange: str | Path, out: str | Path, *, check_owner: bool = False, force: bool = False
+) -> Collected:
+    """Copy every submission under ``exchange`` into ``out`` for grading.
+
+    Files are named after their place in the exchange (``<quiz>/<student>.json`` becomes
+    ``<quiz>__<student>.json``). Content is not judged here: ``grade`` does that and lists what it
+    skips. A file that already exists in ``out`` is kept unless ``force``.
+
+    Parameters
+    ----------
+    check_owner
+        Skip files whose owner (a system user) is not the ``student`` the file names.
+    """
+    root = Path(exchange)
+    if not root.is_dir():
+        raise CourseError("the exchange folder does not exist", root)
+    target = Path(out)
+    target.mkdir(parents=True, exist_ok=True)
+    result = Collected()
+    found = sorted(
+        path
+        for path in root.rglob("*.json")
+        if not any(part.startswith(".") for part in path.relative_to(root).parts)
+    )
+    for path in found:
+        if not path.is_file() or path.is_symlink():
+            result.skipped.append((path, "not a regular file"))
+            continue
+        if check_owner:
+            try:
+                claimed = json.loads(path.read_text(encoding="utf-8")).get("student")
+            except (OSError, ValueError, AttributeError):
+                claimed = None
+            owner = _owner(path)
+            if claimed != owner:
+                result.skipped.append(
+                    (path, f"owned by user {owner!r} but names student {claimed!r}")
+                )
+                continue
+        destination = target / "__".join(path.relative_to(root).parts)
+        if destination.exists() and not force:
+            result.skipped.append((path, f"{destination.name} already collected (use --force)"))
+            continue
+        try:
+            shutil.copyfile(path, destination)
+        except PermissionError:
+            result.skipped.append((path, "cannot be read (are you in the instructors' group?)"))
+            continue
+        with contextlib.suppress(OSError):
+            os.chmod(destination, stat.S_IRUSR | stat.S_IWUSR)
+        result.copied.append(destination)
+    return result
+
+
+def _collect_command(args: argparse.Namespace) -> int:
+    exchange = exchange_dir(args.exchange)
+    if exchange is None:
+        raise CourseError(f"name the exchange folder with --exchange DIR or ${EXCHANGE_ENV}")
+    result = collect(exchange, args.out, check_owner=args.check_owner, force=args.force)
+    for path, reason in result.skipped:
+        print(f"skipped {path}: {reason}")
+    print(f"Collected {len(result.copied)} submission(s) into {args.out}")
+    if result.copied:
+        print(f"Next: mscpso-edu grade {args.out}/*.json --out grades.csv")
+    return 1 if result.skipped else 0
+
+
+def _setup_command(args: argparse.Namespace) -> int:
+    exchange = exchange_dir(args.exchange)
+    if exchange is None:
+        raise CourseError(f"name the exchange folder with --exchange DIR or ${EXCHANGE_ENV}")
+    quizzes = args.quiz or sorted(path.stem for path in quizzes_dir().glob("*.yaml"))
+    folders = setup_exchange(exchange, quizzes, group=args.group)
+    print(f"Exchange ready at {exchange}: {len(folders)} quiz folder(s), mode 3773")
+    if args.group is None:
+        print("No --group given: only the folder's owner (and root) can read submissions.")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``collect`` and ``exchange-setup`` commands to the command line."""
+    parser = subparsers.add_parser(
+        "collect",
+        help="gather students' submissions from the exchange folder for grading",
+        description="Copy every submission under the exchange folder into one folder for "
+        "mscpso-edu grade. Exit status 1 if any file was skipped.",
+    )
+    parser.add_argument("--exchange", help=f"the exchange folder (default: ${EXCHANGE_ENV})")
+    parser.add_argument("--out", required=True, help="folder to copy the submissions into")
+    parser.add_argument(
+        "--check-owner",
+        action="store_true",
+        help="skip files whose owner is not the student they name (hubs with real users)",
+    )
+    parser.add_argument("--force", action="store_true", help="replace files already collected")
+    parser.set_defaults(handler=_collect_command)
+
+    setup = subparsers.add_parser(
+        "exchange-setup",
+        help="create the exchange folder with permissions that keep students apart",
+        description="Create <exchange>/ (0755) and one folder per quiz (3773: students can "
+        "drop files but not list, read or replace others'), group-owned by the instructors.",
+    )
+    setup.add_argument("--exchange", help=f"the exchange folder (default: ${EXCHANGE_ENV})")
+    setup.add_argument("--group", help="the instructors' group, which may read submissions")
+    setup.add_argument(
+        "--quiz", action="append", help="quiz slug (repeatable; default: every bank)"
+    )
+    setup.set_defaults(handler=_setup_command)

@@ -137,6 +137,11 @@ def test_skin_circuit_caches_solutions(count_skin_runs):
     explorer.controls["compare_uvb"].value = True
     assert len(count_skin_runs) == first + 2  # the UVB arm, once
     assert explorer.cache.hits >= 2
+    # A stronger onset that still settles at the psoriatic steady state by the treatment day
+    # re-solves only the onset: the arms start from the same state and are reused.
+    explorer.controls["dc_rate"].value = 3500.0
+    assert len(count_skin_runs) == first + 3
+    assert "untreated: 1.00, psoriatic" in explorer.readout.value
 
 
 def test_skin_circuit_labels_our_interpretation_from_the_model():

@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "mscpso_edu.quiz.command",
     "mscpso_edu.classroom.submission",
     "mscpso_edu.classroom.grading",
+    "mscpso_edu.classroom.release",
     "mscpso_edu.classroom.exchange",
     "mscpso_edu.hub",
 )

@@ -1,0 +1,258 @@
+"""Released (student) banks: practice questions with hashed keys, exam questions with no key.
+
+:mod:`mscpso_edu.classroom.release` writes them; :func:`mscpso_edu.quiz.bank.read_bank` hands any
+bank with a top-level ``released:`` field to :func:`build_released_bank`, so the quiz widget loads
+a student's copy like any other bank.
+
+Hashes are ``sha256(salt, question id, value)`` with a salt stored in the bank, as nbgrader's
+hashed tests do. **They are a deterrent, not a secret**: the salt is in the file, so
+
+- for choices, true/false, matching and ordering the set of possible answers is small, and this
+  loader itself recovers the key by hashing every option (anyone who can run Python can too);
+- numeric and short-text keys cannot be read back, only confirmed by guessing; a numeric answer
+  is hashed by tolerance-sized buckets, so a practice answer is accepted within its tolerance
+  give or take half a tolerance.
+
+Exam questions carry no key at all: :meth:`grade` checks that a response is of the right kind
+and records it, worth 0 points until the instructor grades the submission with the full key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..errors import CourseError
+from ..quiz import questions as q
+from ..quiz.textnorm import normalise_answer
+
+__all__ = [
+    "KEYLESS_FEEDBACK",
+    "HashedNumericQuestion",
+    "HashedShortTextQuestion",
+    "build_released_bank",
+    "keyed_hash",
+    "numeric_buckets",
+]
+
+KEYLESS_FEEDBACK = "Recorded. This question is graded by your instructor after you submit."
+
+
+def keyed_hash(salt: str, question_id: str, value: str) -> str:
+    """Return the hex sha256 of ``salt``, ``question_id`` and ``value`` (unit-separated)."""
+    text = "\x1f".join((salt, question_id, value))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _bucket_width(answer: float, tolerance: float, relative: float) -> float:
+    slack = max(tolerance, relative * abs(answer), 1e-9 * max(1.0, abs(answer)))
+    return slack / 2.0
+
+
+def numeric_buckets(answer: float, width: float) -> list[int]:
+    """Return the bucket numbers (``floor(x / width)``) covering ``answer`` +- 2 widths."""
+    low = math.floor((answer - 2 * width) / width)
+    high = math.floor((answer + 2 * width) / width)
+    return list(range(low, high + 1))
+
+
+def _keyless(cls: type[q.Question]) -> type[q.Question]:
+    """A subclass of ``cls`` that checks the kind of a response but knows no key."""
+
+    def grade(self: q.Question, response: Any) -> q.Result:
+        cls.grade(self, response)  # the placeholder key only serves to check the response
+        return q.Result(0.0, self.points, False, KEYLESS_FEEDBACK)
+
+    name = f"Keyless{cls.__name__}"
+    return type(name, (cls,), {"grade": grade, "__doc__": f"{cls.__name__} without its key."})
+
+
+_KEYLESS = {kind: _keyless(cls) for kind, cls in q.QUESTION_TYPES.items()}
+
+
+class HashedNumericQuestion(q.NumericQuestion):
+    """A numeric practice question whose answer is known only as hashed buckets."""
+
+    def grade(self, response: Any) -> q.Result:
+        """Grade a number against the hashed buckets."""
+        try:
+            value = q.parse_number(response, self.units)
+        except q.ResponseError as error:
+            raise self._error(error.message) from None
+        salt, width, keys = self._hashed  # type: ignore[attr-defined]
+        bucket = math.floor(value / width)
+        if keyed_hash(salt, self.id, str(bucket)) in keys:
+            return self._result(1.0, "Correct.")
+        return self._result(0.0, "Not quite: that is not within the accepted range.")
+
+
+class HashedShortTextQuestion(q.ShortTextQuestion):
+    """A short-text practice question whose accepted answers are known only as hashes."""
+
+    def grade(self, response: Any) -> q.Result:
+        """Grade typed text against the hashed accepted answers."""
+        if not isinstance(response, str):
+            raise self._error(f"expected text, got {response!r}")
+        if len(response) > q.MAX_TEXT_RESPONSE:
+            raise self._error(f"keep the answer under {q.MAX_TEXT_RESPONSE} characters")
+        typed = normalise_answer(response)
+        if not typed:
+            raise self._error("type an answer before checking")
+        salt, accepted, mistakes = self._hashed  # type: ignore[attr-defined]
+        digest = keyed_hash(salt, self.id, typed)
+        if digest in accepted:
+            return self._result(1.0, "Correct.")
+        return self._result(0.0, "\n\n".join(filter(None, ["Not quite.", mistakes.get(digest)])))
+
+
+def _common(raw: Mapping[str, Any], line: int | None) -> dict[str, Any]:
+    return {
+        "id": raw["id"],
+        "prompt": raw["prompt"],
+        "points": float(raw.get("points", 1)),
+        "objectives": tuple(raw.get("objectives", ())),
+        "explanation": raw.get("explanation", ""),
+        "references": tuple(raw.get("references", ())),
+        "hints": tuple(raw.get("hints", ())),
+        "mode": raw.get("mode"),
+        "line": line,
+    }
+
+
+def _exam_question(raw: Mapping[str, Any], common: dict[str, Any]) -> q.Question:
+    kind = raw["type"]
+    cls = _KEYLESS[kind]
+    if kind in ("single", "multiple"):
+        choices = tuple(
+            q.Choice(c["id"], c["text"], kind == "multiple" and i == 0, "")
+            for i, c in enumerate(raw["choices"])
+        )
+        return cls(choices=choices, **common)
+    if kind == "true_false":
+        return cls(answer=False, feedback_true="", feedback_false="", **common)
+    if kind == "numeric":
+        return cls(answer=0.0, units=raw.get("units", ""), **common)
+    if kind == "computed":
+        return q.ComputedQuestion(
+            computation=raw["computation"], units=raw.get("units", ""), **common
+        )
+    if kind == "matching":
+        options = tuple(raw["options"])
+        pairs = tuple(q.MatchPair(left, options[0], "") for left in raw["lefts"])
+        return cls(pairs=pairs, distractors=options, **common)
+    if kind == "ordering":
+        return cls(items=tuple(q.OrderItem(text, "") for text in raw["steps"]), **common)
+    if kind == "short_text":
+        return cls(accept=("\x00",), **common)
+    if kind == "reflection":
+        return q.ReflectionQuestion(guidance=raw.get("guidance", ""), **common)
+    raise CourseError(f"unknown question type {kind!r}")
+
+
+def _practice_question(raw: Mapping[str, Any], common: dict[str, Any], salt: str) -> q.Question:
+    kind = raw["type"]
+    qid = raw["id"]
+
+    def hashed(value: str) -> str:
+        return keyed_hash(salt, qid, value)
+
+    if kind in ("single", "multiple"):
+        choices = tuple(
+            q.Choice(c["id"], c["text"], hashed(f"{c['id']}:correct") == c["key"], c["feedback"])
+            for c in raw["choices"]
+        )
+        cls = q.SingleChoiceQuestion if kind == "single" else q.MultipleChoiceQuestion
+        return cls(choices=choices, **common)
+    if kind == "true_false":
+        answer = hashed("true") == raw["key"]
+        return q.TrueFalseQuestion(
+            answer=answer,
+            feedback_true=raw["feedback_true"],
+            feedback_false=raw["feedback_false"],
+            **common,
+        )
+    if kind == "matching":
+        options = list(raw["options"])
+        pairs = []
+        for pair in raw["pairs"]:
+            right = next(
+                (o for o in options if hashed(f"{pair['left']}\x1e{o}") == pair["key"]), None
+            )
+            if right is None:
+                raise CourseError(f"question {qid!r}: a matching key fits no option")
+            pairs.append(q.MatchPair(pair["left"], right, pair["feedback"]))
+        used = {pair.right for pair in pairs}
+        return q.MatchingQuestion(
+            pairs=tuple(pairs), distractors=tuple(o for o in options if o not in used), **common
+        )
+    if kind == "ordering":
+        steps = {step["text"]: step["feedback"] for step in raw["steps"]}
+        ordered = []
+        for position, key in enumerate(raw["keys"]):
+            text = next((t for t in steps if hashed(f"{position}\x1e{t}") == key), None)
+            if text is None:
+                raise CourseError(f"question {qid!r}: an ordering key fits no step")
+            ordered.append(q.OrderItem(text, steps[text]))
+        return q.OrderingQuestion(items=tuple(ordered), **common)
+    if kind == "numeric":
+        question = HashedNumericQuestion(answer=0.0, units=raw.get("units", ""), **common)
+        keys = frozenset(raw["keys"])
+        object.__setattr__(question, "_hashed", (salt, float(raw["bucket"]), keys))
+        return question
+    if kind == "short_text":
+        question = HashedShortTextQuestion(accept=("\x00",), **common)
+        mistakes = {m["key"]: m["feedback"] for m in raw.get("mistakes", ())}
+        object.__setattr__(question, "_hashed", (salt, frozenset(raw["keys"]), mistakes))
+        return question
+    if kind == "computed":
+        return q.ComputedQuestion(
+            computation=raw["computation"],
+            tolerance=float(raw.get("tolerance", 0.0)),
+            relative_tolerance=float(raw.get("relative_tolerance", 0.0)),
+            units=raw.get("units", ""),
+            **common,
+        )
+    if kind == "reflection":
+        return q.ReflectionQuestion(guidance=raw.get("guidance", ""), **common)
+    raise CourseError(f"unknown question type {kind!r}")
+
+
+def build_released_bank(data: Mapping[str, Any], lines: Mapping[Any, int], path: Path) -> Any:
+    """Build a :class:`~mscpso_edu.quiz.bank.Bank` from a released bank's parsed YAML.
+
+    Raises
+    ------
+    CourseError
+        Naming the file and line when the released bank is damaged.
+    """
+    from ..quiz.bank import Bank
+
+    released = data["released"]
+    built = []
+    for index, raw in enumerate(data.get("questions", ())):
+        line = lines.get(("questions", index))
+        try:
+            common = _common(raw, line)
+            mode = raw.get("mode") or data.get("mode", "practice")
+            if mode == "exam":
+                built.append(_exam_question(raw, common))
+            else:
+                built.append(_practice_question(raw, common, released["salt"]))
+        except (KeyError, TypeError, ValueError, IndexError, StopIteration) as error:
+            raise CourseError(
+                f"released bank is damaged near question {index + 1} ({error!r}); release it "
+                "again with mscpso-edu release",
+                path,
+                line,
+            ) from None
+    return Bank(
+        path=path,
+        lesson=data["lesson"],
+        title=data["title"],
+        mode=data.get("mode", "practice"),
+        questions=tuple(built),
+        lines=lines,
+    )

@@ -10,7 +10,12 @@ import pytest
 
 from mscpso_edu.errors import CourseError
 from mscpso_edu.models import skin_circuit
-from mscpso_edu.widgets import explore_phase_plane, explore_skin_circuit
+from mscpso_edu.widgets import (
+    explore_msc_dosing,
+    explore_phase_plane,
+    explore_skin_circuit,
+    explore_th17_treg,
+)
 
 
 def artist_state(explorer) -> str:
@@ -42,9 +47,10 @@ def other_value(control: widgets.ValueWidget):
     return type(control.value)(target)
 
 
-def drive_every_control(explorer) -> None:
+def drive_every_control(explorer, order=None) -> None:
     """Set each control to another value: figure data, PNG and alt text must all change."""
-    for name, control in explorer.controls.items():
+    for name in order or explorer.controls:
+        control = explorer.controls[name]
         before = (artist_state(explorer), explorer.png, explorer.alt_text)
         control.value = other_value(control)
         assert explorer.error.value == "", f"{name}: {explorer.error.value}"
@@ -245,3 +251,108 @@ def test_phase_plane_shows_model_errors(monkeypatch):
     monkeypatch.setattr(bistable_core, "simulate_core", failing)
     explorer.controls["influx_days"].value = 9
     assert "no healthy state" in explorer.error.value
+
+
+# --- Th17/Treg -----------------------------------------------------------------------------
+
+
+def test_th17_every_control_redraws():
+    explorer = explore_th17_treg()
+    assert_labelled(explorer)
+    drive_every_control(explorer)
+
+
+def test_th17_reproduces_the_published_72_hour_values():
+    # Intosalmi 2015 at the paper's doses (dossier 7.1): RORgt mRNA 0.30, FOXP3 mRNA 0.078.
+    explorer = explore_th17_treg()
+    assert "RORγt mRNA 0.30, FOXP3 mRNA 0.08" in explorer.readout.value
+
+
+def test_th17_msc_tgf_shifts_the_balance_toward_foxp3():
+    explorer = explore_th17_treg()
+    share = float(explorer.readout.value.split("RORγt share ")[1].split("<")[0].split(" ")[0])
+    explorer.controls["msc_tgf_rate"].value = 0.05
+    text = explorer.readout.value
+    shifted = float(text.split("RORγt share ")[1].split(" ")[0])
+    assert shifted < share
+    assert f"without MSC TGF-β: {share:.2f}" in text
+    dashed = [a for a in explorer.dynamic_artists if getattr(a, "get_linestyle", None)]
+    assert any(a.get_linestyle() == "--" and a.get_visible() for a in dashed)
+
+
+def test_th17_caches_runs_and_resets(monkeypatch):
+    from mscpso_edu.models import th17_treg
+
+    calls = []
+    original = th17_treg.simulate_th17
+    monkeypatch.setattr(th17_treg, "simulate_th17", lambda **kw: calls.append(kw) or original(**kw))
+    explorer = explore_th17_treg()
+    assert len(calls) == 1  # with and without MSC inputs are the same run at first
+    explorer.controls["msc_tgf"].value = 1.0  # one new run; the baseline is cached
+    explorer.controls["msc_tgf"].value = 0.0
+    explorer.controls["msc_tgf"].value = 1.0
+    assert len(calls) == 2
+    explorer.controls["msc_tgf"].value = 0.0
+    assert_reset_restores(explorer)
+
+
+def test_th17_shows_model_errors(monkeypatch):
+    from mscpso_edu.models import th17_treg
+
+    explorer = explore_th17_treg()
+
+    def failing(**kwargs):
+        raise CourseError("il6 must be zero or more, got -1")
+
+    monkeypatch.setattr(th17_treg, "simulate_th17", failing)
+    explorer.controls["il6"].value = 1.5
+    assert "il6 must be zero or more" in explorer.error.value
+
+
+# --- MSC dosing ----------------------------------------------------------------------------
+
+
+def test_msc_dosing_every_control_redraws():
+    explorer = explore_msc_dosing()
+    assert_labelled(explorer)
+    # Number of doses last: with a single dose the interval rightly changes nothing.
+    order = ["product", "dose", "interval", "mechanism", "strength", "doses"]
+    assert sorted(order) == sorted(explorer.controls)
+    drive_every_control(explorer, order)
+
+
+def test_msc_dosing_schedule_and_product_matter():
+    # Defaults: six weekly doses of cells through T-cell clearance cure; EVs, with their
+    # shorter (illustrative) exposure, or fortnightly doses do not.
+    explorer = explore_msc_dosing()
+    assert "healthy" in explorer.readout.value
+    assert "half-life 1 day" in explorer.readout.value
+    explorer.controls["product"].value = "ev"
+    assert "psoriatic" in explorer.readout.value
+    assert "half-life 0.25 day" in explorer.readout.value
+    explorer.controls["product"].value = "cells"
+    explorer.controls["interval"].value = 14
+    assert "psoriatic" in explorer.readout.value
+
+
+def test_msc_dosing_labels_come_from_the_model_metadata():
+    from mscpso_edu.models import therapy
+
+    explorer = explore_msc_dosing()
+    cells = therapy.PRODUCTS["cells"]
+    assert "our interpretation" in explorer.notes.value
+    assert cells.half_life_source in explorer.notes.value
+    explorer.controls["product"].value = "ev"
+    assert "illustrative" in explorer.notes.value
+    assert therapy.PRODUCTS["ev"].half_life_source in explorer.notes.value
+
+
+def test_msc_dosing_marks_every_dose(count_skin_runs):
+    explorer = explore_msc_dosing()
+    marks = next(a for a in explorer.dynamic_artists if a.get_marker() == "^")
+    assert len(marks.get_xdata()) == 6
+    explorer.controls["doses"].value = 3
+    assert list(marks.get_xdata()) == [14.0, 21.0, 28.0]
+    explorer.controls["doses"].value = 6  # back: cached
+    assert len(count_skin_runs) == 2
+    assert_reset_restores(explorer)

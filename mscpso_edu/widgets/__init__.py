@@ -8,6 +8,7 @@ Setting a control's ``value`` from Python redraws before the assignment returns.
 from __future__ import annotations
 
 from ._base import Explorer, Readout, SolutionCache
+from .dosing_explorer import explore_msc_dosing
 from .evidence_explorer import evidence_table, explore_evidence
 from .isct_explorer import isct_classifier
 from .keratinocyte_explorer import explore_keratinocytes
@@ -16,13 +17,16 @@ from .pasi_explorer import pasi_calculator
 from .phase_plane import explore_phase_plane
 from .skin_explorer import explore_skin_circuit
 from .source_explorer import explore_sources
+from .th17_explorer import explore_th17_treg
 
 __all__ = [
     "Explorer",
     "Readout",
     "SolutionCache",
+    "explore_msc_dosing",
     "explore_phase_plane",
     "explore_skin_circuit",
+    "explore_th17_treg",
     "pasi_calculator",
 ]
 __all__ += ["evidence_table", "explore_evidence"]

@@ -71,3 +71,4 @@ __all__ = [
     "steady_states",
     "vector_field",
 ]
+from . import pasi as pasi  # the PASI calculator, mscpso_edu.models.pasi

@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "mscpso_edu.classroom.submission",
     "mscpso_edu.classroom.grading",
     "mscpso_edu.classroom.release",
+    "mscpso_edu.classroom.export",
     "mscpso_edu.classroom.exchange",
     "mscpso_edu.hub",
 )

@@ -69,6 +69,15 @@ def test_exchange_option_wins_over_the_environment_and_out_wins_over_both(tmp_pa
     assert out.is_file() and not (env_folder / BANK).exists()
 
 
+def test_on_a_hub_the_student_id_defaults_to_the_hub_user(tmp_path, monkeypatch):
+    exchange = tmp_path / "exchange"
+    exchange.mkdir()
+    _answer("a")
+    monkeypatch.setenv("JUPYTERHUB_USER", "erin")
+    assert main(["submit", "--quiz", BANK, "--exchange", str(exchange)]) == 0
+    assert json.loads((exchange / BANK / "erin.json").read_text())["student"] == "erin"
+
+
 def test_missing_exchange_is_one_clear_error(tmp_path, capsys):
     _answer("a")
     missing = tmp_path / "nowhere"

@@ -22,6 +22,7 @@ import argparse
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -244,7 +245,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "is damaged on the way. Default folder: <data folder>/submissions/.",
     )
     parser.add_argument(
-        "--student", required=True, help="your student id, as your instructor knows it"
+        "--student",
+        # On a JupyterHub the hub user name is the id; it also names the owner of the file.
+        default=os.environ.get("JUPYTERHUB_USER") or None,
+        required=not os.environ.get("JUPYTERHUB_USER"),
+        help="your student id, as your instructor knows it (default on a JupyterHub: your "
+        "hub user name)",
     )
     parser.add_argument("--quiz", help="lesson slug of one quiz, e.g. 00_start_here (default: all)")
     parser.add_argument("--out", help="file to write (only with one quiz)")

@@ -28,7 +28,7 @@ def test_turnover_ratio_answer_is_the_models():
 
 
 def test_healthy_edge_answer_is_the_first_explorer_step_without_a_healthy_state():
-    from mscpso_edu.skin_figures import steady_state_branches
+    from mscpso_edu.diagrams.skin import steady_state_branches
     from mscpso_edu.widgets.mechanism_explorer import _FACTORS
 
     question = _question("04_neutrophils", "healthy_edge")
@@ -40,14 +40,14 @@ def test_healthy_edge_answer_is_the_first_explorer_step_without_a_healthy_state(
 
 
 def test_il17_prediction_holds_in_the_model():
-    from mscpso_edu.skin_figures import steady_state_branches
+    from mscpso_edu.diagrams.skin import steady_state_branches
 
     states = steady_state_branches("il172", [1.1]).states_at(1.1)
     assert np.isnan(states["healthy"]) and not np.isnan(states["psoriatic"])
 
 
 def test_minimum_days_at_half_strength_matches_the_outcome_map():
-    from mscpso_edu.skin_figures import treatment_outcomes
+    from mscpso_edu.diagrams.skin import treatment_outcomes
 
     question = _question("05_dendritic_cells", "min_days_half")
     durations = [7, 14, 21, 28, 42, 56, 84, 112]  # the map's default columns
@@ -56,7 +56,7 @@ def test_minimum_days_at_half_strength_matches_the_outcome_map():
 
 
 def test_il23_per_dc_at_08_leaves_only_the_healthy_state():
-    from mscpso_edu.skin_figures import steady_state_branches
+    from mscpso_edu.diagrams.skin import steady_state_branches
 
     states = steady_state_branches("il232", [0.8]).states_at(0.8)
     assert not np.isnan(states["healthy"]) and np.isnan(states["psoriatic"])

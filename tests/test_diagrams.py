@@ -34,7 +34,7 @@ def _boxes(drawn: diagrams.Drawn):
         (key, p.get_window_extent(renderer)) for key, p in drawn.artists.get("nodes", {}).items()
     ]
     markers = [
-        (key, diagrams._marker_box(drawn.ax, x, y, 90))
+        (key, diagrams.core._marker_box(drawn.ax, x, y, 90))
         for key, (x, y) in drawn.artists.get("marker_positions", {}).items()
     ]
     return labels, nodes + markers

@@ -9,7 +9,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from mscpso_edu import diagrams, knowledge
-from mscpso_edu import diagrams_intro as figures
+from mscpso_edu.diagrams import intro as figures
 
 FIGURES = {
     "prevalence": figures.prevalence,

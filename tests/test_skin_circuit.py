@@ -129,7 +129,8 @@ def test_msc_exposure_decays_with_the_half_life():
     therapy = MSCTherapy("fewer_th17", 0.8, dose=2e6, doses=1, first_day=5)
     assert therapy.exposure(4.9) == 0
     assert therapy.exposure(5) == pytest.approx(2e6)
-    assert therapy.exposure(6) == pytest.approx(1e6)  # cells: half-life 1 day (Eggenhofer 2012, our reading)
+    # cells: half-life 1 day (our reading of Eggenhofer 2012)
+    assert therapy.exposure(6) == pytest.approx(1e6)
     assert therapy.elimination_rate == pytest.approx(math.log(2))
     ev = MSCTherapy("fewer_th17", 0.8, doses=1, product="ev")
     assert ev.half_life_days < therapy.half_life_days

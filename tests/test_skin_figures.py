@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 
 from mscpso_edu import diagrams
-from mscpso_edu.errors import CourseError
-from mscpso_edu.models import skin_circuit
-from mscpso_edu.skin_figures import (
+from mscpso_edu.diagrams.skin import (
     compartment_bars,
     steady_state_branches,
     treatment_outcomes,
 )
+from mscpso_edu.errors import CourseError
+from mscpso_edu.models import skin_circuit
 
 
 def test_compartments_expand_in_psoriasis_and_shrink_under_the_effect():

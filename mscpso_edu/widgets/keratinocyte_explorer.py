@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 from matplotlib.patches import Rectangle
 
+from ..diagrams.skin import COMPARTMENT_COLOURS, COMPARTMENT_NAMES
 from ..errors import CourseError
 from ..models import skin_circuit, therapy
-from ..skin_figures import COMPARTMENT_COLOURS, COMPARTMENT_NAMES
 from ..style import ROLE_COLOURS, course_style
 from ._base import (
     Explorer,

@@ -21,8 +21,8 @@ import numpy as np
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from .. import knowledge
+from ..diagrams.skin import steady_state_branches
 from ..errors import CourseError
-from ..skin_figures import steady_state_branches
 from ..style import OKABE_ITO, ROLE_COLOURS, course_style
 from ._base import Explorer, Readout, Scene, dropdown, float_slider, new_figure
 

@@ -1,4 +1,4 @@
-"""Figures drawn from the knowledge base: the immune circuit, the course map, the evidence.
+"""The shared figure machinery and the knowledge-base figures: circuit, course map, evidence.
 
 Every function takes ``ax=None`` (a new figure is made when none is given), draws inside
 :func:`mscpso_edu.style.course_style` only, never calls ``plt.show`` and never touches pyplot's
@@ -30,8 +30,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.transforms import Bbox
 
-from . import knowledge
-from .style import OKABE_ITO, ROLE_COLOURS, course_style
+from .. import knowledge
+from ..style import OKABE_ITO, ROLE_COLOURS, course_style
 
 __all__ = [
     "EDGE_STYLES",
@@ -40,6 +40,7 @@ __all__ = [
     "course_map",
     "evidence",
     "extent",
+    "new_axes",
     "show",
     "to_png",
 ]
@@ -117,10 +118,13 @@ class Drawn:
         return _img_html(self)
 
 
-def _new_axes(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
+def new_axes(
+    ax: Axes | None, size: tuple[float, float], layout: str | None = None
+) -> tuple[Figure, Axes]:
+    """Return ``ax`` and its figure, or a new pyplot-free figure of ``size`` inches."""
     if ax is not None:
         return ax.figure, ax
-    fig = Figure(figsize=size)
+    fig = Figure(figsize=size, layout=layout)
     FigureCanvasAgg(fig)
     return fig, fig.add_subplot()
 
@@ -281,7 +285,7 @@ def circuit(ax: Axes | None = None, focus: str | None = None, show_msc: bool = T
         cell_ids.append(focus_id)
 
     with course_style():
-        fig, ax = _new_axes(ax, (11, 8))
+        fig, ax = new_axes(ax, (11, 8))
         if focus_id is None:
             ax.set_xlim(-0.6, 10.1)
             ax.set_ylim(-0.8, 7.0)
@@ -470,7 +474,7 @@ def course_map(ax: Axes | None = None, highlight: str | None = None) -> Drawn:
         raise knowledge._unknown("lesson slug", highlight, [le.slug for le in lessons])
     cols, width, height = 4, 2.3, 1.25
     with course_style():
-        fig, ax = _new_axes(ax, (12, 6))
+        fig, ax = new_axes(ax, (12, 6))
         ax.set_xlim(-0.2, cols * 3.0)
         ax.set_ylim(-0.3, 3 * 2.0 + 0.1)
         ax.axis("off")
@@ -582,7 +586,7 @@ def evidence(
     published = [s for s in studies if s.published and s.n is not None]
     registered = [s for s in studies if not s.published]
     with course_style():
-        fig, ax = _new_axes(ax, (9, 5.5))
+        fig, ax = new_axes(ax, (9, 5.5))
         points, point_labels = [], []
         for study in published:
             marker, _ = _EVIDENCE_MARKERS[study.evidence]
@@ -690,13 +694,3 @@ def evidence(
         "marker_positions": markers,
     }
     return Drawn(fig, ax, artists, alt)
-
-
-# Figures of lessons 01-02 live in their own module, imported last because it uses Drawn.
-from .diagrams_intro import keratinocyte_kinetics, msc_sources, prevalence  # noqa: E402
-
-__all__ += ["keratinocyte_kinetics", "msc_sources", "prevalence"]
-# Model figures of lessons 03-05 (skin circuit); skin_figures imports Drawn lazily, no cycle.
-from .skin_figures import keratinocyte_compartments, steady_state_plot, treatment_outcome_map  # noqa: E402
-
-__all__ += ["keratinocyte_compartments", "steady_state_plot", "treatment_outcome_map"]

@@ -17,13 +17,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from .errors import CourseError
-from .models import skin_circuit, therapy
-from .style import OKABE_ITO, ROLE_COLOURS, course_style
+from ..errors import CourseError
+from ..models import skin_circuit, therapy
+from ..style import OKABE_ITO, ROLE_COLOURS, course_style
+from .core import Drawn, new_axes
 
 __all__ = [
     "COMPARTMENT_COLOURS",
@@ -44,20 +43,6 @@ COMPARTMENT_COLOURS: dict[str, str] = {
     "D": OKABE_ITO["orange"],
 }
 COMPARTMENT_NAMES = {"SC": "stem", "TA": "transit-amplifying", "D": "differentiated"}
-
-
-def _drawn(fig: Figure, ax: Axes, artists: dict, alt: str):
-    from .diagrams import Drawn  # imported late: diagrams re-exports this module
-
-    return Drawn(fig, ax, artists, alt)
-
-
-def _new_axes(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
-    if ax is not None:
-        return ax.figure, ax
-    fig = Figure(figsize=size, layout="constrained")
-    FigureCanvasAgg(fig)
-    return fig, fig.add_subplot()
 
 
 # --- compartments ----------------------------------------------------------------------------
@@ -158,7 +143,7 @@ def keratinocyte_compartments(
     """
     bars = compartment_bars(strength, duration, days_after)
     with course_style():
-        fig, ax = _new_axes(ax, (7.0, 4.2))
+        fig, ax = new_axes(ax, (7.0, 4.2), layout="constrained")
         x = np.arange(len(bars))
         bottom = np.zeros(len(bars))
         drawn_bars = {}
@@ -189,7 +174,7 @@ def keratinocyte_compartments(
         f"{described}. The MSC keratinocyte effect (strength {strength:g} for {duration:g} days) "
         "is our interpretation of the mouse evidence."
     )
-    return _drawn(fig, ax, {"bars": drawn_bars, "point_labels": labels}, alt)
+    return Drawn(fig, ax, {"bars": drawn_bars, "point_labels": labels}, alt)
 
 
 # --- steady states as one rate constant is scaled ------------------------------------------
@@ -275,7 +260,7 @@ def steady_state_plot(
     branches = steady_state_branches(parameter, factors)
     description = skin_circuit.SkinParameters.metadata(parameter)["description"]
     with course_style():
-        fig, ax = _new_axes(ax, (6.5, 4.0))
+        fig, ax = new_axes(ax, (6.5, 4.0), layout="constrained")
         lines = {
             "healthy": ax.plot(factors, branches.healthy / 1e3, lw=2.4,
                                color=ROLE_COLOURS["healthy"], label="healthy state (stable)")[0],
@@ -302,7 +287,7 @@ def steady_state_plot(
         f"2022 model: {span}; below that range only the healthy state remains, above it only "
         "the psoriatic state."
     )
-    return _drawn(fig, ax, {"lines": lines}, alt)
+    return Drawn(fig, ax, {"lines": lines}, alt)
 
 
 # --- which therapies heal: strength x duration ---------------------------------------------
@@ -369,7 +354,7 @@ def treatment_outcome_map(
     healed = treatment_outcomes(mechanism, strengths, durations)
     label = therapy.MECHANISMS[mechanism].label
     with course_style():
-        fig, ax = _new_axes(ax, (6.5, 4.2))
+        fig, ax = new_axes(ax, (6.5, 4.2), layout="constrained")
         colours = np.array(
             [[ROLE_COLOURS["healthy"] if h else ROLE_COLOURS["psoriatic"] for h in row]
              for row in healed]
@@ -400,4 +385,4 @@ def treatment_outcome_map(
         "interpretation) in the Shmarov 2022 skin model, starting psoriatic; cells are blue where "
         f"the skin ends healthy and vermillion where it relapses. {'; '.join(lines)}."
     )
-    return _drawn(fig, ax, {"cells": image, "healed": healed}, alt)
+    return Drawn(fig, ax, {"cells": image, "healed": healed}, alt)

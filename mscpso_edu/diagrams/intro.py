@@ -15,9 +15,9 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.axes import Axes
 
-from . import knowledge
-from .diagrams import Drawn, _new_axes
-from .style import OKABE_ITO, ROLE_COLOURS, course_style
+from .. import knowledge
+from ..style import OKABE_ITO, ROLE_COLOURS, course_style
+from .core import Drawn, new_axes
 
 __all__ = ["keratinocyte_kinetics", "msc_sources", "prevalence"]
 
@@ -46,7 +46,7 @@ def prevalence(ax: Axes | None = None) -> Drawn:
     numbers = [float(v) for _, v in values]
     source = knowledge.cite(fact.refs[0])
     with course_style():
-        fig, ax = _new_axes(ax, (6.0, 2.8))
+        fig, ax = new_axes(ax, (6.0, 2.8))
         y = np.arange(len(numbers))
         bars = ax.barh(y, numbers, color=ROLE_COLOURS["psoriatic"], height=0.6)
         ax.set_yticks(y, names)
@@ -92,7 +92,7 @@ def keratinocyte_kinetics(ax: Axes | None = None) -> Drawn:
         rows.append((name, normal, psoriatic, psoriatic / normal, fmt))
     source = knowledge.cite(knowledge.fact(_KINETICS[0][0]).refs[0])
     with course_style():
-        fig, ax = _new_axes(ax, (6.4, 2.8))
+        fig, ax = new_axes(ax, (6.4, 2.8))
         y = np.arange(len(rows))[::-1]
         folds = [row[3] for row in rows]
         colours = [ROLE_COLOURS["healthy"] if f < 1 else ROLE_COLOURS["psoriatic"] for f in folds]
@@ -161,7 +161,7 @@ def msc_sources(ax: Axes | None = None) -> Drawn:
     ]
     with course_style():
         own_figure = ax is None
-        fig, ax = _new_axes(ax, (6.6, 3.8))
+        fig, ax = new_axes(ax, (6.6, 3.8))
         if own_figure:
             fig.set_layout_engine("constrained")  # long source names need room on the left
         points, labels, positions = [], [], {}

@@ -1,0 +1,37 @@
+"""The course's figures: drawn from the knowledge base and from model results.
+
+Every function takes ``ax=None`` (a new figure is made when none is given), draws inside
+:func:`mscpso_edu.style.course_style` only, never calls ``plt.show`` and never touches pyplot's
+global state. Each returns a :class:`Drawn` with the figure, the axes, the artists it made and
+an alt text generated from the data; :func:`show` (or simply returning the ``Drawn`` as a cell's
+last value) puts it in a notebook as an ``<img alt="...">`` so screen readers get the description.
+
+Modules: :mod:`~mscpso_edu.diagrams.core` (the shared machinery, the immune circuit, the course
+map, the clinical evidence), :mod:`~mscpso_edu.diagrams.intro` (lessons 01-02: prevalence,
+keratinocyte kinetics, MSC sources) and :mod:`~mscpso_edu.diagrams.skin` (skin-circuit model
+figures of lessons 03-07).
+"""
+
+from __future__ import annotations
+
+from .core import EDGE_STYLES, Drawn, circuit, course_map, evidence, extent, new_axes, show, to_png
+from .intro import keratinocyte_kinetics, msc_sources, prevalence
+from .skin import keratinocyte_compartments, steady_state_plot, treatment_outcome_map
+
+__all__ = [
+    "EDGE_STYLES",
+    "Drawn",
+    "circuit",
+    "course_map",
+    "evidence",
+    "extent",
+    "keratinocyte_compartments",
+    "keratinocyte_kinetics",
+    "msc_sources",
+    "new_axes",
+    "prevalence",
+    "show",
+    "steady_state_plot",
+    "to_png",
+    "treatment_outcome_map",
+]

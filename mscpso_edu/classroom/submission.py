@@ -193,6 +193,28 @@ def write_submission(submission: Mapping[str, Any], path: str | Path) -> Path:
     return atomic_write_text(path, text)
 
 
+def hand_in(
+    submission: Mapping[str, Any],
+    *,
+    out: str | Path | None = None,
+    exchange: str | Path | None = None,
+) -> Path:
+    """Write ``submission`` where it belongs and return the path.
+
+    ``out`` wins; otherwise the exchange folder (``exchange`` or ``$MSCPSO_EDU_EXCHANGE``, on a
+    hub), otherwise ``data_home()/submissions/<student>__<quiz>.json`` for the student to hand in.
+    """
+    from .exchange import exchange_dir, write_to_exchange
+
+    if out is not None:
+        return write_submission(submission, out)
+    folder = exchange_dir(exchange)
+    if folder is not None:
+        return write_to_exchange(submission, folder)
+    name = submission_filename(submission["student"], submission["quiz"])
+    return write_submission(submission, data_home() / "submissions" / name)
+
+
 def _quizzes_with_answers(store: Any, learner: str) -> list[str]:
     lessons = sorted({a.lesson for a in store.attempts() if a.learner == learner})
     return [lesson for lesson in lessons if (quizzes_dir() / f"{lesson}.yaml").is_file()]
@@ -213,20 +235,12 @@ def _command(args: argparse.Namespace) -> int:
                 f"--out names one file but answers are recorded for {len(quizzes)} quizzes; "
                 "add --quiz SLUG"
             )
-        from .exchange import exchange_dir, write_to_exchange
+        from .exchange import exchange_dir
 
         exchange = None if args.out else exchange_dir(args.exchange)
         for quiz in quizzes:
             submission = build_submission(student, quiz, store=store, learner=who)
-            if exchange is not None:  # on a hub: straight into the instructor's exchange folder
-                target = write_to_exchange(submission, exchange)
-            else:
-                target = (
-                    Path(args.out)
-                    if args.out
-                    else data_home() / "submissions" / submission_filename(student, quiz)
-                )
-                write_submission(submission, target)
+            target = hand_in(submission, out=args.out, exchange=exchange)
             print(f"{quiz}: {len(submission['answers'])} answer(s) -> {target}")
     if exchange is None:
         print("Hand in the file(s) above as your instructor asks.")

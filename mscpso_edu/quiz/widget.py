@@ -16,8 +16,11 @@ seed from the learner id, so each learner sees a stable order of their own.
 
 from __future__ import annotations
 
+import html
+import os
 import random
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
@@ -315,6 +318,9 @@ class QuizWidget(widgets.VBox):
         Learner identity for seeds and records; default this computer's learner id.
     title
         Heading; default the bank's title.
+    submittable
+        Whether to offer a Submit button that hands the recorded answers in (the end-of-lesson
+        quiz does; mid-lesson checks do not).
     """
 
     def __init__(
@@ -325,6 +331,7 @@ class QuizWidget(widgets.VBox):
         store: ProgressStore | bool | None = None,
         learner: str | None = None,
         title: str | None = None,
+        submittable: bool = False,
     ) -> None:
         chosen = (
             [bank.question(qid) for qid in question_ids] if question_ids else list(bank.questions)
@@ -357,9 +364,63 @@ class QuizWidget(widgets.VBox):
         self.total = widgets.HTML(value="")
         self.notice = widgets.HTML(value=render(notice) if notice else "")
         self._update_total()
-        super().__init__(
-            [self.heading, self.notice, *(panel.widget for panel in self.panels), self.total]
+        children = [self.heading, self.notice, *(panel.widget for panel in self.panels), self.total]
+        if submittable:
+            children.append(self._submit_box())
+        super().__init__(children)
+
+    def _submit_box(self) -> widgets.Widget:
+        # On a hub the student's user name is the natural id; elsewhere the student types it.
+        self.student = widgets.Text(
+            value=os.environ.get("JUPYTERHUB_USER", ""),
+            description="Student ID",
+            placeholder="as your instructor knows you",
+            style={"description_width": "initial"},
         )
+        self.submit_button = widgets.Button(
+            description="Submit", tooltip="Hand in your recorded answers to your instructor"
+        )
+        self.submit_status = widgets.HTML(value="")
+        self.submit_button.on_click(lambda _button: self.hand_in())
+        return widgets.VBox(
+            [
+                widgets.HTML(value="<h4>Hand in this quiz</h4>"),
+                widgets.HBox([self.student, self.submit_button]),
+                self.submit_status,
+            ]
+        )
+
+    def hand_in(self) -> Path | None:
+        """Write a submission of the recorded answers (as ``mscpso-edu submit`` does).
+
+        Returns the file written, or None after showing why nothing could be written.
+        """
+        # The submission format belongs to the classroom tools; imported here, on demand, so
+        # that the quiz engine does not depend on them for anything else.
+        from ..classroom.submission import build_submission, hand_in
+
+        try:
+            if self.store is None:
+                raise CourseError(
+                    "answers are not being recorded here, so there is nothing to hand in"
+                )
+            submission = build_submission(
+                self.student.value.strip(),
+                self.bank.lesson,
+                store=self.store,
+                learner=self.learner,
+                bank_file=self.bank.path,
+            )
+            target = hand_in(submission)
+        except CourseError as error:
+            self.submit_status.value = f'<p role="alert">{html.escape(str(error))}</p>'
+            return None
+        count = len(submission["answers"])
+        self.submit_status.value = (
+            f'<p role="status">Handed in {count} answer(s): <code>{html.escape(str(target))}</code>'
+            "</p>"
+        )
+        return target
 
     def _history(self) -> tuple[dict[str, float], dict[str, int]]:
         if self.store is None:
@@ -420,6 +481,7 @@ def show(slug: str, **options: Any) -> QuizWidget:
     """
     bank = load_bank(slug)
     options.setdefault("title", f"Quiz: {bank.title}")
+    options.setdefault("submittable", True)
     return QuizWidget(bank, **options)
 
 

@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 _REF = "shmarov2022"
-_NOTE = "reconstructed from the Shmarov 2022 repository's steady-state script (dossier 6.2)"
+_NOTE = "reconstructed from the steady-state script in the Shmarov 2022 authors' repository"
 
 
 def _p(value: float, unit: str, description: str) -> float:

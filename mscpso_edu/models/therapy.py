@@ -118,7 +118,7 @@ MECHANISMS: MappingProxyType[str, Mechanism] = MappingProxyType(
                 label="more T-cell clearance (Treg/IDO)",
                 description=(
                     "Tregs rose after UC-MSCs in patients (Cheng 2022); MSCs "
-                    "suppress T cells through IDO and TGF-beta (dossier section 2). Mapped to a "
+                    "suppress T cells through IDO (Meisel 2004). Mapped to a "
                     "faster removal rate t20; in the SBML t20 also removes dendritic cells, so "
                     "this mechanism clears both."
                 ),
@@ -205,7 +205,9 @@ PRODUCTS: MappingProxyType[str, Product] = MappingProxyType(
             ),
             ec50=1e6,
             illustrative=("ec50",),
-            dose_source="NCT03745417: UC-MSC 2e6 cells/kg IV at weeks 0, 2, 4, 6, 8 (dossier 7.4)",
+            dose_source=(
+                "NCT03745417 (registered trial): UC-MSC 2e6 cells/kg IV at weeks 0, 2, 4, 6, 8"
+            ),
         ),
         "ev": Product(
             name="ev",
@@ -215,12 +217,10 @@ PRODUCTS: MappingProxyType[str, Product] = MappingProxyType(
             # study gives how long they persist in skin: the half-life here is illustrative,
             # chosen shorter than the cells' to show the effect of shorter exposure.
             half_life_days=0.25,
-            half_life_source=(
-                "illustrative: blood half-life is minutes (dossier 7.3); no skin value is known"
-            ),
+            half_life_source=("illustrative: no study gives how long EVs persist in skin"),
             ec50=50.0,
             illustrative=("half_life_days", "ec50"),
-            dose_source="mohsenimeybodi2024: up to 200 ug adipose-MSC exosomes (dossier 4)",
+            dose_source="mohsenimeybodi2024: up to 200 ug adipose-MSC exosomes",
         ),
     }
 )

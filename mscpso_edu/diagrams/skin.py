@@ -21,6 +21,7 @@ from matplotlib.patches import Patch
 
 from ..errors import CourseError
 from ..models import skin_circuit, therapy
+from ..models.skin_circuit import Branches, steady_state_branches  # re-exported here
 from ..style import OKABE_ITO, ROLE_COLOURS, course_style
 from .core import Drawn, new_axes
 
@@ -180,83 +181,29 @@ def keratinocyte_compartments(
 # --- steady states as one rate constant is scaled ------------------------------------------
 
 
-@dataclass(frozen=True)
-class Branches:
-    """Steady-state keratinocytes (cells/mm^2) as one parameter is scaled; NaN where absent."""
-
-    parameter: str
-    factors: np.ndarray
-    healthy: np.ndarray
-    psoriatic: np.ndarray
-    threshold: np.ndarray  # the unstable steady state between them
-
-    def states_at(self, factor: float) -> dict[str, float]:
-        """Interpolated branch values at ``factor`` (NaN where the branch does not exist)."""
-        index = int(np.argmin(abs(self.factors - factor)))
-        return {
-            "healthy": float(self.healthy[index]),
-            "psoriatic": float(self.psoriatic[index]),
-            "threshold": float(self.threshold[index]),
-        }
-
-
-def steady_state_branches(parameter: str, factors: Sequence[float]) -> Branches:
-    """Compute the skin circuit's steady states while scaling ``parameter`` by each factor.
-
-    Parameters
-    ----------
-    parameter
-        A skin-circuit parameter name, e.g. ``"il172"`` (IL-17 per T cell) or ``"il232"``
-        (IL-23 per DC).
-    factors
-        Multipliers of its published value.
-
-    Returns
-    -------
-    Branches
-        Keratinocytes at the stable healthy and psoriatic states and at the unstable threshold.
-    """
-    base = skin_circuit.SkinParameters()
-    if parameter not in base.names():
-        raise CourseError(f"unknown skin parameter {parameter!r}")
-    values = np.asarray(factors, dtype=float)
-    healthy, psoriatic, threshold = (np.full(values.shape, np.nan) for _ in range(3))
-    for i, factor in enumerate(values):
-        params = base.replace(**{parameter: getattr(base, parameter) * factor})
-        states = skin_circuit.steady_states(params)
-        stable = [s for s in states if s.stable]
-        unstable = [s for s in states if not s.stable]
-        if len(stable) >= 2:
-            healthy[i], psoriatic[i] = stable[0].keratinocytes, stable[-1].keratinocytes
-        elif stable:
-            lone = stable[0]
-            # Name a lone state by the nearer of the published healthy and psoriatic totals.
-            near_healthy = abs(np.log(lone.total_cells / base.totC_min)) < abs(
-                np.log(lone.total_cells / base.totC_max)
-            )
-            (healthy if near_healthy else psoriatic)[i] = lone.keratinocytes
-        if unstable:
-            threshold[i] = unstable[0].keratinocytes
-    return Branches(parameter, values, healthy, psoriatic, threshold)
-
-
 def steady_state_plot(
     parameter: str = "il172",
     ax: Axes | None = None,
     factors: Sequence[float] | None = None,
     xlabel: str | None = None,
+    factor_range: tuple[float, float] = (0.5, 2.0),
+    points: int = 61,
 ):
     """Plot the healthy and psoriatic steady states as one rate constant is scaled.
 
     Where both exist the skin is bistable (which state it sits in depends on its history);
-    outside that range only one state is left.
+    outside that range only one state is left. The multipliers are ``factors`` if given, else
+    ``points`` evenly spaced values across ``factor_range``.
 
     Returns
     -------
     mscpso_edu.diagrams.Drawn
         ``artists["lines"]`` maps branch name to its line.
     """
-    factors = np.linspace(0.5, 2.0, 61) if factors is None else np.asarray(factors, dtype=float)
+    if factors is None:
+        factors = np.linspace(*factor_range, int(points))
+    else:
+        factors = np.asarray(factors, dtype=float)
     branches = steady_state_branches(parameter, factors)
     description = skin_circuit.SkinParameters.metadata(parameter)["description"]
     with course_style():

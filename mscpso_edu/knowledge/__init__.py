@@ -67,14 +67,21 @@ __all__ = [
     "check_knowledge",
     "cite",
     "clinical_studies",
+    "course_outline",
     "fact",
     "facts",
     "glossary",
+    "interaction_list",
     "interactions",
+    "isct_summary",
     "lessons",
     "load",
+    "markdown_table",
+    "mediator_list",
     "reference",
     "reference_ids",
+    "source_notes",
+    "study_summary",
     "to_bibtex",
     "validate",
 ]
@@ -161,6 +168,33 @@ class MarkdownText(str):
 
     def _repr_markdown_(self) -> str:
         return str(self)
+
+
+def markdown_table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> MarkdownText:
+    """Return a Markdown pipe table with one row per item of ``rows``.
+
+    Cells are turned into text; a ``|`` inside a cell becomes ``/`` and a line break a space,
+    so a cell can never break the table.
+
+    Examples
+    --------
+    >>> print(markdown_table(["State", "Days"], [["healthy", 41]]))
+    | State | Days |
+    |---|---|
+    | healthy | 41 |
+    """
+
+    def cell(value: object) -> str:
+        return str(value).replace("|", "/").replace("\n", " ")
+
+    lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    return MarkdownText("\n".join(lines))
+
+
+def _cites(refs: Iterable[str]) -> str:
+    """Inline citations of ``refs`` joined as the lessons' citation checker expects."""
+    return "; ".join(cite(ref) for ref in refs)
 
 
 def bibliography(ids: Iterable[str]) -> MarkdownText:
@@ -282,9 +316,134 @@ def facts(ids: Iterable[str]) -> MarkdownText:
     lines = []
     for fact_id in ids:
         item = fact(fact_id)
-        cites = "; ".join(cite(ref) for ref in item.refs)
-        context = _CONTEXT_LABELS.get(item.context, item.context.replace("_", " "))
-        lines.append(f"- {item.statement} [{cites}] ({context})")
+        lines.append(f"- {item.statement} [{_cites(item.refs)}] ({_context_label(item.context)})")
+    return MarkdownText("\n".join(lines))
+
+
+def _context_label(context: str) -> str:
+    return _CONTEXT_LABELS.get(context, context.replace("_", " "))
+
+
+def interaction_list(
+    source: str | None = None,
+    target: str | Sequence[str] | None = None,
+    **filters: str,
+) -> MarkdownText:
+    """Return the matching interactions as a Markdown list, each cited with its evidence context.
+
+    Each line names the target cell (or mediator) and the effect, then the finding, its
+    citations and where it was shown (human, mouse, in vitro, ...).
+
+    Parameters
+    ----------
+    source
+        The acting cell, as for :func:`interactions` (``"MSC"``).
+    target
+        One target or a sequence of targets, listed in the order given.
+    **filters
+        Further filters of :func:`interactions` (``mediator``, ``effect``, ``context``,
+        ``layer``).
+
+    Raises
+    ------
+    CourseError
+        When nothing matches (a lesson would otherwise show an empty list silently).
+
+    Examples
+    --------
+    >>> print(interaction_list(source="MSC", target="pDC"))  # doctest: +ELLIPSIS
+    - **pDC** inhibits: Intravenous human UC-MSCs reduced type I interferon ... [Chen 2019] (mouse)
+    """
+    targets: Sequence[str | None] = (
+        [target] if target is None or isinstance(target, str) else target
+    )
+    names = load().cells
+    lines = []
+    for wanted in targets:
+        for item in interactions(source=source, target=wanted, **filters):
+            who = names[item.target].short if item.target in names else item.target
+            where = ", ".join(_context_label(c) for c in item.context)
+            lines.append(f"- **{who}** {item.effect}: {item.note} [{_cites(item.refs)}] ({where})")
+    if not lines:
+        raise CourseError(f"no interactions match source={source!r}, target={target!r}")
+    return MarkdownText("\n".join(lines))
+
+
+def mediator_list(ids: Iterable[str]) -> MarkdownText:
+    """Return the named MSC mediators as a Markdown list: name, what it does, citations.
+
+    Examples
+    --------
+    >>> print(mediator_list(["ido"]))  # doctest: +ELLIPSIS
+    - **IDO**: Indoleamine 2,3-dioxygenase; ... [Meisel 2004]
+    """
+    known = load().mediators
+    lines = []
+    for mediator_id in ids:
+        if mediator_id not in known:
+            raise _unknown("mediator id", mediator_id, known)
+        item = known[mediator_id]
+        lines.append(f"- **{item.name}**: {item.description} [{_cites(item.refs)}]")
+    return MarkdownText("\n".join(lines))
+
+
+def isct_summary(naming: bool = False) -> MarkdownText:
+    """Return the ISCT minimal criteria for MSCs as a numbered Markdown list with its citation.
+
+    Parameters
+    ----------
+    naming
+        Instead, return the ISCT's advice on naming the cells ("stromal" versus "stem").
+    """
+    criteria = load().isct_criteria
+    if naming:
+        return MarkdownText(f"{criteria.naming} [{cite(criteria.naming_ref)}]")
+    adherent = "yes" if criteria.plastic_adherent else "no"
+    lines = [
+        f"1. Adherent to plastic in standard culture: {adherent}.",
+        f"2. At least {criteria.min_positive_percent:g}% of cells positive for "
+        f"{', '.join(criteria.positive_markers)}; at most {criteria.max_negative_percent:g}% "
+        f"positive for {', '.join(criteria.negative_markers)}.",
+        f"3. Differentiates in vitro into {', '.join(criteria.differentiation)}.",
+        "",
+        f"[{cite(criteria.ref)}]",
+    ]
+    return MarkdownText("\n".join(lines))
+
+
+def source_notes() -> MarkdownText:
+    """Return every MSC tissue source as Markdown: how it is harvested, then cited notes."""
+    lines = []
+    for source in load().msc_sources.values():
+        lines.append(f"- **{source.name}**: {source.harvest}")
+        lines += [f"    - {text} [{_cites(refs)}]" for text, refs in source.notes]
+    return MarkdownText("\n".join(lines))
+
+
+def study_summary(ref_id: str) -> MarkdownText:
+    """Return one published clinical study in Markdown: design, size, source and route, then
+    its outcome, safety and our note on it.
+
+    Raises
+    ------
+    CourseError
+        When no study in the knowledge base cites ``ref_id``.
+    """
+    found = clinical_studies(ref=ref_id)
+    if not found:
+        raise CourseError(f"no clinical study cites {ref_id!r}")
+    study = found[0]
+    source = load().msc_sources[study.source].name if study.source else "source not stated"
+    lines = [
+        f"**{cite(ref_id)}**: {study.evidence.replace('_', ' ')}, "
+        f"{study.n if study.n is not None else 'number not reported'} patients, "
+        f"{source} MSCs, {study.route or 'route not stated'}",
+        "",
+        f"- Outcome: {study.outcome or 'not reported'}",
+        f"- Safety: {study.adverse_events or 'not reported'}",
+    ]
+    if study.note:
+        lines.append(f"- Note: {study.note}")
     return MarkdownText("\n".join(lines))
 
 
@@ -315,6 +474,14 @@ def clinical_studies(**filters: Any) -> list[ClinicalStudy]:
 def lessons() -> tuple[Lesson, ...]:
     """Return the course catalogue: the twelve lessons in order."""
     return load().lessons
+
+
+def course_outline() -> MarkdownText:
+    """Return the course catalogue as a Markdown table: lesson file, title, minutes, topic."""
+    return markdown_table(
+        ["Lesson", "Title", "Minutes", "Topic"],
+        [(item.slug, item.title, item.minutes, item.topic) for item in lessons()],
+    )
 
 
 def _bibtex_escape(text: str) -> str:

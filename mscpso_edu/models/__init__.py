@@ -17,6 +17,7 @@ from .bistable_core import (
     FixedPoint,
     Nullclines,
     basin_boundary,
+    fixed_point_table,
     fixed_points,
     nullclines,
     simulate_core,
@@ -24,6 +25,7 @@ from .bistable_core import (
 )
 from .skin_circuit import (
     STATE_NAMES,
+    Branches,
     DCStimulus,
     SkinParameters,
     SkinResult,
@@ -33,16 +35,36 @@ from .skin_circuit import (
     psoriatic_state,
     simulate_skin,
     simulate_skin_fixed_step,
+    state_comparison,
+    steady_state_branches,
+    steady_state_table,
     steady_states,
 )
-from .th17_treg import TH17_STATE_NAMES, Th17Parameters, Th17Result, simulate_th17
-from .therapy import MECHANISMS, PRODUCTS, ConstantEffect, Mechanism, MSCTherapy, Product, biologic
+from .th17_treg import (
+    TH17_STATE_NAMES,
+    Th17Parameters,
+    Th17Result,
+    simulate_th17,
+    th17_condition_table,
+)
+from .therapy import (
+    MECHANISMS,
+    PRODUCTS,
+    ConstantEffect,
+    Mechanism,
+    MSCTherapy,
+    Product,
+    biologic,
+    mechanism_table,
+    product_table,
+)
 
 __all__ = [
     "MECHANISMS",
     "PRODUCTS",
     "STATE_NAMES",
     "TH17_STATE_NAMES",
+    "Branches",
     "ConstantEffect",
     "CoreParameters",
     "CoreResult",
@@ -60,15 +82,22 @@ __all__ = [
     "UVBCourse",
     "basin_boundary",
     "biologic",
+    "fixed_point_table",
     "fixed_points",
     "healthy_state",
+    "mechanism_table",
     "nullclines",
+    "product_table",
     "psoriatic_state",
     "simulate_core",
     "simulate_skin",
     "simulate_skin_fixed_step",
     "simulate_th17",
+    "state_comparison",
+    "steady_state_branches",
+    "steady_state_table",
     "steady_states",
+    "th17_condition_table",
     "vector_field",
 ]
 from . import pasi as pasi  # the PASI calculator, mscpso_edu.models.pasi

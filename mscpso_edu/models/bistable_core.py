@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -36,6 +37,7 @@ import numpy as np
 from scipy.integrate import odeint, solve_ivp
 
 from ..errors import CourseError
+from ..knowledge import MarkdownText, markdown_table
 from ._validate import check_known_names, check_non_negative, check_positive
 
 __all__ = [
@@ -44,6 +46,7 @@ __all__ = [
     "FixedPoint",
     "Nullclines",
     "basin_boundary",
+    "fixed_point_table",
     "fixed_points",
     "nullclines",
     "simulate_core",
@@ -141,6 +144,34 @@ def fixed_points(params: CoreParameters | None = None) -> tuple[FixedPoint, ...]
             FixedPoint(float(T), float(K), tuple(complex(e) for e in eig), _classify(eig))
         )
     return tuple(result)
+
+
+def fixed_point_table(params: CoreParameters | None = None) -> MarkdownText:
+    """Return the fixed points of the core model as a Markdown table, ordered by keratinocytes.
+
+    Columns: kind (stable or saddle), keratinocytes and immune cells per mm², and keratinocyte
+    turnover in days ("none" at the point with no keratinocytes).
+
+    Examples
+    --------
+    >>> print(fixed_point_table())  # doctest: +ELLIPSIS
+    | Fixed point | Keratinocytes per mm² | Immune cells per mm² | Turnover (days) |
+    |---|---|---|---|
+    | saddle | 0 | 693 | none |
+    | stable | 30,471 | 1,523 | 20.7 |
+    ...
+    """
+    rows = [
+        (
+            point.kind,
+            f"{point.K:,.0f}",
+            f"{point.T:,.0f}",
+            f"{point.turnover_days:.1f}" if math.isfinite(point.turnover_days) else "none",
+        )
+        for point in fixed_points(params)
+    ]
+    header = ["Fixed point", "Keratinocytes per mm²", "Immune cells per mm²", "Turnover (days)"]
+    return markdown_table(header, rows)
 
 
 def _stable_states(p: CoreParameters) -> tuple[FixedPoint | None, FixedPoint | None]:

@@ -46,11 +46,13 @@ from scipy.integrate import odeint
 from scipy.optimize import brentq
 
 from ..errors import CourseError
+from ..knowledge import MarkdownText, markdown_table
 from ._validate import check_known_names, check_non_negative, check_positive
 from .therapy import ConstantEffect, MSCTherapy
 
 __all__ = [
     "STATE_NAMES",
+    "Branches",
     "DCStimulus",
     "SkinParameters",
     "SkinResult",
@@ -60,6 +62,9 @@ __all__ = [
     "psoriatic_state",
     "simulate_skin",
     "simulate_skin_fixed_step",
+    "state_comparison",
+    "steady_state_branches",
+    "steady_state_table",
     "steady_states",
 ]
 
@@ -462,6 +467,135 @@ def psoriatic_state(params: SkinParameters | None = None) -> SkinState:
     if psoriatic is None:
         raise CourseError("these skin parameters have no psoriatic steady state")
     return psoriatic
+
+
+def state_comparison(params: SkinParameters | None = None) -> MarkdownText:
+    """Return the healthy and psoriatic steady states side by side as a Markdown table.
+
+    Rows give keratinocytes per mm² and keratinocyte turnover (days) in each state, and how
+    many times larger the psoriatic (for cells) or the healthy (for turnover) value is.
+
+    Examples
+    --------
+    >>> print(state_comparison())  # doctest: +ELLIPSIS
+    | Steady state | Keratinocytes per mm² | Turnover (days) |
+    |---|---|---|
+    | healthy | 76,701 | 41.3 |
+    | psoriatic | 256,398 | 14.3 |
+    | ratio | 3.3 × more in psoriatic skin | 2.9 × faster in psoriatic skin |
+    """
+    healthy = healthy_state(params)
+    psoriatic = psoriatic_state(params)
+    cells = psoriatic.keratinocytes / healthy.keratinocytes
+    speed = healthy.turnover_days / psoriatic.turnover_days
+    return markdown_table(
+        ["Steady state", "Keratinocytes per mm²", "Turnover (days)"],
+        [
+            ("healthy", f"{healthy.keratinocytes:,.0f}", f"{healthy.turnover_days:.1f}"),
+            ("psoriatic", f"{psoriatic.keratinocytes:,.0f}", f"{psoriatic.turnover_days:.1f}"),
+            (
+                "ratio",
+                f"{cells:.1f} × more in psoriatic skin",
+                f"{speed:.1f} × faster in psoriatic skin",
+            ),
+        ],
+    )
+
+
+# --- steady states as one rate constant is scaled ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Branches:
+    """Steady-state keratinocytes (cells/mm^2) as one parameter is scaled; NaN where absent."""
+
+    parameter: str
+    factors: np.ndarray
+    healthy: np.ndarray
+    psoriatic: np.ndarray
+    threshold: np.ndarray  # the unstable steady state between them
+
+    def states_at(self, factor: float) -> dict[str, float]:
+        """Interpolated branch values at ``factor`` (NaN where the branch does not exist)."""
+        index = int(np.argmin(abs(self.factors - factor)))
+        return {
+            "healthy": float(self.healthy[index]),
+            "psoriatic": float(self.psoriatic[index]),
+            "threshold": float(self.threshold[index]),
+        }
+
+
+def steady_state_branches(parameter: str, factors: Sequence[float]) -> Branches:
+    """Compute the skin circuit's steady states while scaling ``parameter`` by each factor.
+
+    Parameters
+    ----------
+    parameter
+        A skin-circuit parameter name, e.g. ``"il172"`` (IL-17 per T cell) or ``"il232"``
+        (IL-23 per DC).
+    factors
+        Multipliers of its published value.
+
+    Returns
+    -------
+    Branches
+        Keratinocytes at the stable healthy and psoriatic states and at the unstable threshold.
+        A lone stable state is named healthy or psoriatic as in :func:`healthy_state`.
+    """
+    base = SkinParameters()
+    if parameter not in base.names():
+        raise CourseError(f"unknown skin parameter {parameter!r}")
+    values = np.asarray(factors, dtype=float)
+    healthy, psoriatic, threshold = (np.full(values.shape, np.nan) for _ in range(3))
+    for i, factor in enumerate(values):
+        params = base.replace(**{parameter: getattr(base, parameter) * factor})
+        low, high = _stable_pair(params)
+        if low is not None:
+            healthy[i] = low.keratinocytes
+        if high is not None:
+            psoriatic[i] = high.keratinocytes
+        unstable = [s for s in steady_states(params) if not s.stable]
+        if unstable:
+            threshold[i] = unstable[0].keratinocytes
+    return Branches(parameter, values, healthy, psoriatic, threshold)
+
+
+def steady_state_table(parameter: str, factors: Sequence[float]) -> MarkdownText:
+    """Return, as a Markdown table, the stable steady states as ``parameter`` is scaled.
+
+    One row per factor: how many stable states exist and the keratinocytes per mm² at the
+    healthy and at the psoriatic one ("none" where that state is gone).
+
+    Examples
+    --------
+    >>> print(steady_state_table("il172", [1.0]))  # doctest: +ELLIPSIS
+    | IL-17 production per T cell (il172), × published value | Stable states | ...
+    |---|---|---|---|
+    | 1 | 2 | 76,701 | 256,398 |
+    """
+    branches = steady_state_branches(parameter, factors)
+
+    def cells(value: float) -> str:
+        return "none" if np.isnan(value) else f"{value:,.0f}"
+
+    rows = [
+        (
+            f"{factor:g}",
+            int(not np.isnan(low)) + int(not np.isnan(high)),
+            cells(low),
+            cells(high),
+        )
+        for factor, low, high in zip(
+            branches.factors, branches.healthy, branches.psoriatic, strict=True
+        )
+    ]
+    header = [
+        f"{SkinParameters.metadata(parameter)['description']} ({parameter}), × published value",
+        "Stable states",
+        "Healthy: keratinocytes per mm²",
+        "Psoriatic: keratinocytes per mm²",
+    ]
+    return markdown_table(header, rows)
 
 
 # --- simulation -----------------------------------------------------------------------------

@@ -29,6 +29,7 @@ this network, and we found no source that maps it onto one.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -36,6 +37,7 @@ import numpy as np
 from scipy.integrate import odeint
 
 from ..errors import CourseError
+from ..knowledge import MarkdownText, markdown_table
 from ._validate import check_known_names, check_non_negative, check_positive
 
 __all__ = [
@@ -43,6 +45,7 @@ __all__ = [
     "Th17Parameters",
     "Th17Result",
     "simulate_th17",
+    "th17_condition_table",
 ]
 
 #: Variable order, with the SBML species ids in brackets in each docstring below.
@@ -239,3 +242,40 @@ def _simulate_cached(p: Th17Parameters, values: tuple[float, ...], grid: tuple[f
 def _simulate(p, values, grid, inputs) -> Th17Result:
     t, y = _simulate_cached(p, values, grid)
     return Th17Result(t=t, y=y, inputs=dict(inputs))
+
+
+#: Full Th17 cocktail, TGF-beta alone, IL-6 alone (the doses of Intosalmi 2015's experiments).
+DEFAULT_CONDITIONS: tuple[tuple[float, float], ...] = ((1.0, 1.0), (0.0, 1.0), (1.0, 0.0))
+
+
+def th17_condition_table(
+    conditions: Sequence[tuple[float, float]] = DEFAULT_CONDITIONS, hours: float = 72.0
+) -> MarkdownText:
+    """Return RORγt and FOXP3 mRNA after ``hours`` for each (IL-6, TGF-β) dose, as a table.
+
+    Parameters
+    ----------
+    conditions
+        Pairs ``(il6, tgf)`` passed to :func:`simulate_th17`.
+    hours
+        How long each simulation runs.
+
+    Examples
+    --------
+    >>> print(th17_condition_table([(1, 1)]))
+    | IL-6 | TGF-β | RORγt mRNA | FOXP3 mRNA |
+    |---|---|---|---|
+    | 1 | 1 | 0.302 | 0.078 |
+    """
+
+    def level(value: float) -> str:
+        # Adding 0.0 turns a rounded -0.0 (solver noise just below zero) into 0.0.
+        return f"{round(value, 3) + 0.0:.3f}"
+
+    rows = []
+    for il6, tgf in conditions:
+        final = simulate_th17(il6=il6, tgf=tgf, hours=hours).final
+        rows.append(
+            (f"{il6:g}", f"{tgf:g}", level(final["rorgt_mrna"]), level(final["foxp3_mrna"]))
+        )
+    return markdown_table(["IL-6", "TGF-β", "RORγt mRNA", "FOXP3 mRNA"], rows)

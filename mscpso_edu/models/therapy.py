@@ -24,12 +24,14 @@ UVB, the treatment the paper did model, is :class:`~mscpso_edu.models.skin_circu
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from types import MappingProxyType
 
 import numpy as np
 
 from ..errors import CourseError
+from ..knowledge import MarkdownText, cite, markdown_table, reference_ids
 from ._validate import check_fraction, check_known_names, check_non_negative, check_positive
 
 __all__ = [
@@ -40,6 +42,8 @@ __all__ = [
     "Mechanism",
     "Product",
     "biologic",
+    "mechanism_table",
+    "product_table",
 ]
 
 OUR_INTERPRETATION = "OUR INTERPRETATION"
@@ -432,3 +436,45 @@ def biologic(drug: str, strength: float, start: float, duration: float) -> Const
     if drug not in ("anti_il17", "anti_tnf"):
         raise CourseError(f"biologic must be 'anti_il17' or 'anti_tnf', got {drug!r}")
     return ConstantEffect(drug, strength, start, duration)
+
+
+def mechanism_table() -> MarkdownText:
+    """Return every therapy mechanism as a Markdown table with the evidence it rests on.
+
+    Columns: mechanism id, what it means, the skin-circuit parameters it scales and how, whether
+    the mapping onto the model is the paper's or OUR INTERPRETATION, and the citations.
+    """
+    rows = [
+        (
+            f"`{m.name}`",
+            m.label,
+            f"{', '.join(m.targets)} ({m.kind})",
+            m.mapping.lower(),
+            "; ".join(cite(ref) for ref in m.refs),
+        )
+        for m in MECHANISMS.values()
+    ]
+    return markdown_table(["Mechanism", "Meaning", "Scales", "Mapping", "Evidence"], rows)
+
+
+def _cite_ids(text: str) -> str:
+    """Replace reference ids in ``text`` (``eggenhofer2012``) by citations (Eggenhofer 2012)."""
+    known = reference_ids()
+    return re.sub(r"\b[a-z]+\d{4}[a-z]?\b", lambda m: cite(m[0]) if m[0] in known else m[0], text)
+
+
+def product_table() -> MarkdownText:
+    """Return the MSC products as a Markdown table: dose unit, exposure half-life and its
+    source, and which settings are illustrative (set for teaching, with no source)."""
+    rows = [
+        (
+            product.name,
+            product.dose_unit,
+            f"{product.half_life_days:g}",
+            _cite_ids(product.half_life_source),
+            ", ".join(product.illustrative),
+        )
+        for product in PRODUCTS.values()
+    ]
+    header = ["Product", "Dose unit", "Half-life (days)", "Half-life source", "Illustrative"]
+    return markdown_table(header, rows)

@@ -111,13 +111,7 @@ class StudyTable:
 
     def to_markdown(self) -> str:
         """Return the table as a Markdown pipe table."""
-
-        def cell(text: str) -> str:
-            return text.replace("|", "/").replace("\n", " ")
-
-        lines = ["| " + " | ".join(self.header) + " |", "|" + "---|" * len(self.header)]
-        lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in self.rows]
-        return "\n".join(lines)
+        return str(knowledge.markdown_table(self.header, self.rows))
 
     def to_html(self) -> str:
         """Return the table as an HTML ``<table>``."""

@@ -20,6 +20,7 @@ from .errors import CourseError, Problem
 from .paths import lessons_dir, quizzes_dir
 
 __all__ = [
+    "LOOP_KINDS",
     "MEASURABLE_VERBS",
     "Lesson",
     "check_lessons",
@@ -138,6 +139,19 @@ def _bullets_after_heading(text: str, heading: str) -> list[str]:
     return bullets
 
 
+#: Loops a lesson code cell may not hold, by node type: the same formatting loop pasted into
+#: several notebooks cannot be tested, so it lives in the package (STYLE.md, habit 1).
+LOOP_KINDS: dict[type, str] = {
+    ast.For: "for loop",
+    ast.AsyncFor: "for loop",
+    ast.While: "while loop",
+    ast.ListComp: "comprehension",
+    ast.SetComp: "comprehension",
+    ast.DictComp: "comprehension",
+    ast.GeneratorExp: "comprehension",
+}
+
+
 def _calls(tree: ast.AST, module: str) -> list[ast.Call]:
     """Calls of the form ``module.attr(...)`` (or ``module.sub.attr(...)``) in ``tree``."""
     found = []
@@ -233,6 +247,17 @@ def lint_notebook(path: str | Path, *, require_bank: bool = True) -> list[Proble
                 problem(index, f"defines {node.name!r}: helpers belong in the mscpso_edu package")
             if index != setup and isinstance(node, ast.Import | ast.ImportFrom):
                 problem(index, "imports belong in the single setup cell at the top")
+        # One message per cell, naming the loop that comes first in the source.
+        loops = sorted(
+            (n for n in ast.walk(tree) if type(n) in LOOP_KINDS),
+            key=lambda n: (n.lineno, n.col_offset),
+        )
+        if loops:
+            problem(
+                index,
+                f"contains a {LOOP_KINDS[type(loops[0])]}: formatting and looping belong in a "
+                "package helper that returns Markdown or a table (one call per cell)",
+            )
         if "np.random.seed" in _source(cells[index]):
             problem(index, "use a seeded numpy.random.Generator, not np.random.seed")
 

@@ -132,6 +132,37 @@ def test_helper_code_and_stray_imports_are_refused(tmp_path):
     assert f"{path}:cell {index}: imports belong in the single setup cell at the top" in found
 
 
+@pytest.mark.parametrize(
+    ("code", "kind"),
+    [
+        ('for fact_id in ["ibmir"]:\n    print(knowledge.fact(fact_id).statement)\n', "for loop"),
+        ("while False:\n    pass\n", "while loop"),
+        ('print(", ".join(str(p.K) for p in models.fixed_points()))\n', "comprehension"),
+        ('diagrams.steady_state_plot("il232", factors=[0.6 + 0.02 * i for i in range(36)])\n',
+         "comprehension"),
+    ],
+    ids=["for", "while", "generator", "list comprehension"],
+)  # fmt: skip
+def test_loops_in_lesson_code_are_refused_once_per_cell(tmp_path, code, kind):
+    path, notebook = lesson_copy(tmp_path)
+    index = first_code_cell(notebook, after=first_code_cell(notebook))
+    notebook["cells"][index]["source"] = code + "for x in range(2):\n    pass\n"
+    found = messages(write(path, notebook))
+    assert [m for m in found if "loop" in m or "comprehension" in m] == [
+        f"{path}:cell {index}: contains a {kind}: formatting and looping belong in a package "
+        "helper that returns Markdown or a table (one call per cell)"
+    ]
+
+
+def test_the_word_for_in_a_string_is_not_a_loop(tmp_path):
+    path, notebook = lesson_copy(tmp_path)
+    index = first_code_cell(notebook, after=first_code_cell(notebook))
+    notebook["cells"][index]["source"] = (
+        'diagrams.steady_state_plot("il172", xlabel="for a while")\n'
+    )
+    assert messages(write(path, notebook)) == []
+
+
 def test_setup_cell_imports_only_the_course_and_numpy_matplotlib(tmp_path):
     path, notebook = lesson_copy(tmp_path)
     index = first_code_cell(notebook)

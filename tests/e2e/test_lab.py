@@ -1,0 +1,186 @@
+"""Every lesson in JupyterLab, as a learner uses it: run all, explore, answer, and axe-core.
+
+One test per ``lessons/*.ipynb`` (new lessons are picked up automatically). Each opens the lesson
+in the shared server and browser, runs it with *Run > Run All Cells*, and then checks what a
+learner would see: no tracebacks, every explorer drawn with alt text and labelled controls, a
+moved slider that changes its figure, a quiz answer that gets feedback, and no serious
+accessibility finding in our content. A screenshot of the explorer and of the quiz feedback goes
+to ``artifacts/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from e2e_support import LESSON_RUN_S, LESSONS, axe_findings, write_findings
+
+pytestmark = pytest.mark.e2e
+
+# The notebook's kernel, asked through the app object that --LabApp.expose_app_in_browser shows.
+KERNEL_READY = """() => {
+  const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+  return !!k && k.connectionStatus === 'connected' && k.status === 'idle';
+}"""
+
+# Run All has finished when the kernel is idle, nothing is queued ([*]) and every code cell has
+# run, or an error stopped the run (then the error output is there to report).
+RUN_FINISHED = """() => {
+  const w = window.jupyterapp.shell.currentWidget;
+  const k = w.sessionContext.session && w.sessionContext.session.kernel;
+  const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+    .map(p => p.textContent.trim());
+  if (!k || k.status !== 'idle' || prompts.some(p => p.includes('*'))) return false;
+  const ran = prompts.filter(p => /\\[\\d+\\]/.test(p)).length;
+  const failed = document.querySelector(
+    '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]');
+  return ran === prompts.length || (ran > 0 && !!failed);
+}"""
+
+# Each explorer is an ipywidgets VBox whose figure is a PNG <img> in an HTML widget.
+EXPLORERS = """() => [...document.querySelectorAll('.jp-OutputArea-output > .widget-vbox')]
+  .filter(box => box.querySelector('.widget-html-content img[src^="data:image/png"]'))
+  .map((box, i) => { box.dataset.e2eExplorer = String(i); return i; })"""
+
+ERROR_TEXTS = ("Traceback", "Error displaying widget", "Failed to load model", "Could not update")
+
+
+def code_cell_count(lesson: Path) -> int:
+    cells = json.loads(lesson.read_text(encoding="utf-8"))["cells"]
+    return sum(1 for cell in cells if cell["cell_type"] == "code")
+
+
+def error_outputs(page) -> list[str]:
+    """Texts of every output that shows an error (traceback, widget failure, explorer alert)."""
+    texts = page.eval_on_selector_all(
+        ".jp-OutputArea-output",
+        "els => els.map(e => [e.dataset.mimeType || '', e.innerText])",
+    )
+    errors = []
+    for mime, text in texts:
+        traceback = mime == "application/vnd.jupyter.stderr" and "Traceback" in text
+        if traceback or any(marker in text for marker in ERROR_TEXTS):
+            errors.append(text)
+    return [text[:2000] for text in errors]
+
+
+def move_a_slider(page, selector: str) -> str:
+    """Press End (or Home at the top) on the explorer's sliders until its figure changes.
+
+    Returns the label of the slider that changed the figure; fails if none does.
+    """
+    explorer = page.locator(selector)
+    image_selector = f"{selector} .widget-html-content img"
+    image = page.locator(image_selector).first
+    handles = explorer.locator(".widget-slider .noUi-handle")
+    controls = handles.count()
+    if controls == 0:
+        # An explorer without sliders: choose another option of its first dropdown.
+        select = explorer.locator(".widget-dropdown select").first
+        before = image.get_attribute("src")
+        options = select.locator("option").all_inner_texts()
+        current = select.evaluate("s => s.selectedIndex")
+        select.select_option(index=(current + 1) % len(options))
+        wait_for_change(page, image_selector, before)
+        return explorer.locator(".widget-dropdown .widget-label").first.inner_text()
+    for index in range(min(controls, 4)):
+        handle = handles.nth(index)
+        before = image.get_attribute("src")
+        at_top = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+        handle.focus()
+        handle.press("Home" if at_top else "End")
+        try:
+            wait_for_change(page, image_selector, before, timeout_s=60)
+        except AssertionError:
+            continue  # this control does not change the picture (e.g. a display choice)
+        label = explorer.locator(".widget-slider").nth(index).locator(".widget-label")
+        return label.inner_text()
+    pytest.fail("moving the explorer's sliders never changed its figure")
+
+
+def wait_for_change(page, image_selector: str, before: str, timeout_s: float = 60) -> None:
+    """Wait until the figure's ``src`` differs from ``before``.
+
+    The HTML widget replaces its whole content on each update, so the <img> is found anew.
+    """
+    try:
+        page.wait_for_function(
+            "([sel, before]) => { const img = document.querySelector(sel);"
+            " return !!img && img.getAttribute('src') !== before; }",
+            arg=[image_selector, before],
+            timeout=timeout_s * 1000,
+        )
+    except Exception as error:  # Playwright's TimeoutError
+        raise AssertionError(f"the figure did not change: {error}") from None
+
+
+def answer_a_quiz_question(page) -> str:
+    """Click an option of the first choice question, press its Check button, return feedback."""
+    radio = page.locator(".jp-OutputArea-output .widget-radio-box input[type=radio]").first
+    if radio.count():
+        panel = radio.locator("xpath=ancestor::div[contains(@class,'widget-vbox')][1]")
+        radio.locator("xpath=..").click()  # the option's <label>, as a learner clicks the text
+    else:
+        box = page.locator(".jp-OutputArea-output .widget-checkbox input[type=checkbox]").first
+        panel = box.locator("xpath=ancestor::div[contains(@class,'widget-vbox')][2]")
+        box.click()
+    panel.get_by_role("button", name="Check").click()
+    feedback = panel.locator("[role=status], [role=alert]").first
+    feedback.wait_for(state="visible", timeout=60_000)
+    feedback.scroll_into_view_if_needed()
+    return feedback.inner_text()
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
+def test_lesson_runs_and_responds_in_jupyterlab(lab_server, context, screenshots, lesson):
+    page = context.new_page()
+    try:
+        page.goto(f"{lab_server.base}/lab/tree/lessons/{lesson.name}?token={lab_server.token}")
+        page.wait_for_function(KERNEL_READY, timeout=180_000)
+        # Run the whole lesson from the menu, as the README tells a learner to.
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        page.wait_for_function(RUN_FINISHED, timeout=LESSON_RUN_S * 1000, polling=500)
+
+        errors = error_outputs(page)
+        assert not errors, f"{lesson.name} shows errors:\n" + "\n---\n".join(errors)
+        prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()
+        assert len(prompts) == code_cell_count(lesson)
+        assert all("[" in p and any(c.isdigit() for c in p) for p in prompts), prompts
+
+        explorers = page.evaluate(EXPLORERS)
+        assert explorers, f"{lesson.name} has no explorer with a figure"
+        for index in explorers:
+            selector = f"[data-e2e-explorer='{index}']"
+            explorer = page.locator(selector)
+            image = explorer.locator(".widget-html-content img").first
+            assert image.get_attribute("alt").strip(), f"explorer {index}: figure has no alt text"
+            assert image.evaluate("img => img.complete && img.naturalWidth > 100")
+            # Every control of ours carries a visible description.
+            labels = explorer.locator(
+                ".widget-slider > .widget-label, .widget-dropdown > .widget-label"
+            ).all_inner_texts()
+            assert all(label.strip() for label in labels), f"explorer {index}: unlabelled control"
+            explorer.scroll_into_view_if_needed()
+            moved = move_a_slider(page, selector)
+            assert moved.strip()
+            if index == explorers[0]:
+                page.screenshot(path=str(screenshots / f"{lesson.stem}.png"))
+
+        feedback = answer_a_quiz_question(page)
+        assert "point" in feedback or feedback.strip(), feedback
+        page.screenshot(path=str(screenshots / f"{lesson.stem}-quiz.png"))
+
+        # Accessibility of our content: rendered Markdown and every output (figures, widgets).
+        failing, allowed = axe_findings(page, [".jp-RenderedMarkdown", ".jp-OutputArea-output"])
+        # JupyterLab's own interface, recorded for the report but not ours to fix.
+        lab_own, _ = axe_findings(page, ["body"], [".jp-RenderedMarkdown", ".jp-OutputArea-output"])
+        write_findings(f"lab-{lesson.stem}", failing, allowed + lab_own)
+        assert not failing, "accessibility findings in our content:\n" + "\n".join(
+            " | ".join(finding) for finding in failing
+        )
+    finally:
+        page.close()
+        lab_server.shutdown_kernels()

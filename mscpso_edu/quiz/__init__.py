@@ -34,6 +34,7 @@ __all__ = [
     "load_bank",
     "progress",
     "show",
+    "static_html",
 ]
 
 
@@ -66,6 +67,13 @@ def check(slug: str, *question_ids: str, **options: Any) -> QuizWidget:
     from .widget import check as _check
 
     return _check(slug, *question_ids, **options)
+
+
+def static_html(slug: str, question_ids: Any = None) -> str:
+    """Return lesson ``slug``'s quiz as static HTML, answers behind a toggle (for the website)."""
+    from .static import static_html as _static_html
+
+    return _static_html(slug, question_ids)
 
 
 def progress(**options: Any) -> Drawn:

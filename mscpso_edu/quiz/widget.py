@@ -434,6 +434,17 @@ class QuizWidget(widgets.VBox):
             best[attempt.question] = max(best.get(attempt.question, 0.0), attempt.points)
         return best, counts
 
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
+        # The live quiz for JupyterLab and Voila, plus a static copy with each answer behind a
+        # <details> toggle that a viewer without a widget manager (the static site) shows instead.
+        data = super()._repr_mimebundle_(**kwargs)
+        if data is not None:
+            from .static import static_html
+
+            ids = [panel.question.id for panel in self.panels]
+            data["text/html"] = static_html(self.bank, ids)
+        return data
+
     def panel(self, question_id: str) -> QuestionPanel:
         """Return the panel of question ``question_id``."""
         for panel in self.panels:

@@ -377,6 +377,23 @@ class Explorer(widgets.VBox):
         except Exception as exc:  # shown to the learner, never swallowed
             self._show_error(exc)
 
+    def static_html(self) -> str:
+        """The explorer as it stands, as plain HTML: title, readout, figure (with alt) and notes.
+
+        Shown where no widget can run (the static website, nbconvert); the controls are not.
+        """
+        parts = [child.value for child in self.children if isinstance(child, widgets.HTML)]
+        note = "<p><em>Open the lesson in JupyterLab to move the controls.</em></p>"
+        return f'<div class="mscpso-static-explorer">{"".join(parts)}{note}</div>'
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
+        # The live widget for JupyterLab and Voila, plus a still copy that a viewer without a
+        # widget manager (the static site) shows instead.
+        data = super()._repr_mimebundle_(**kwargs)
+        if data is not None:
+            data["text/html"] = self.static_html()
+        return data
+
     def clear_caches(self) -> None:
         """Forget every cached result (used by the benchmark to time cold updates)."""
         self.cache.clear()

@@ -1,0 +1,126 @@
+"""A quiz as plain HTML for places with no running kernel: the static website and exports.
+
+Each question shows its prompt and its options as a list; the answer, the explanation and the
+sources sit inside a ``<details>`` element, so a reader tries first and opens the answer with one
+click (or Enter on the keyboard). No script is needed. All bank text goes through
+:mod:`mscpso_edu.quiz.markup`, which escapes it, so a bank cannot inject markup.
+
+Options are listed in bank order (a static page has no learner to shuffle for). A computed
+question shows the numbers drawn for seed 0.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Any
+
+from ..errors import CourseError
+from . import questions as q
+from .bank import Bank, load_bank
+from .markup import cite_ids, render, render_inline
+
+__all__ = ["question_html", "static_html"]
+
+
+def _cite(ref_id: str) -> str:
+    try:
+        from .. import knowledge
+
+        return knowledge.cite(ref_id)
+    except (ImportError, AttributeError, CourseError):
+        return ref_id
+
+
+def _items(texts: Sequence[str], tag: str = "ul") -> str:
+    return f"<{tag}>" + "".join(f"<li>{render_inline(t)}</li>" for t in texts) + f"</{tag}>"
+
+
+def _options_and_answer(question: q.Question) -> tuple[str, str]:
+    """The question's options as HTML, and its answer as HTML."""
+    if isinstance(question, q.SingleChoiceQuestion | q.MultipleChoiceQuestion):
+        options = _items([c.text for c in question.choices])
+        right = [c.text for c in question.choices if c.correct]
+        lead = "Correct answer" if len(right) == 1 else "Correct answers"
+        return options, f"<p><strong>{lead}:</strong></p>{_items(right)}"
+    if isinstance(question, q.TrueFalseQuestion):
+        return "<p>True or false?</p>", f"<p><strong>Answer:</strong> {question.answer}</p>"
+    if isinstance(question, q.NumericQuestion):
+        units = f" {render_inline(question.units)}" if question.units else ""
+        value = f"{question.answer:g}"
+        return "", f"<p><strong>Answer:</strong> {html.escape(value)}{units}</p>"
+    if isinstance(question, q.MatchingQuestion):
+        options = (
+            "<p>Match each of these:</p>"
+            + _items([pair.left for pair in question.pairs])
+            + "<p>to one of:</p>"
+            + _items(list(question.right_options))
+        )
+        pairs = [f"{pair.left} → {pair.right}" for pair in question.pairs]
+        return options, f"<p><strong>Matches:</strong></p>{_items(pairs)}"
+    if isinstance(question, q.OrderingQuestion):
+        steps = sorted((item.text for item in question.items), key=str.casefold)
+        options = "<p>Put these in order:</p>" + _items(steps)
+        return options, "<p><strong>Order:</strong></p>" + _items(
+            [item.text for item in question.items], "ol"
+        )
+    if isinstance(question, q.ShortTextQuestion):
+        return "", f"<p><strong>Accepted answer:</strong> {render_inline(question.accept[0])}</p>"
+    if isinstance(question, q.ReflectionQuestion):
+        guidance = render(question.guidance) if question.guidance else ""
+        return "<p>Write a few sentences (not graded).</p>", guidance
+    raise CourseError(f"question {question.id!r}: no static form for type {question.type!r}")
+
+
+def question_html(question: q.Question, number: int) -> str:
+    """One question as an HTML ``<section>`` with its answer behind a ``<details>`` toggle."""
+    if isinstance(question, q.ComputedQuestion):
+        question = question.for_seed(0)
+    options, answer = _options_and_answer(question)
+    points = f"{question.points:g} point{'s' if question.points != 1 else ''}"
+    if isinstance(question, q.ReflectionQuestion):
+        points = "not graded"
+    explanation = render(cite_ids(question.explanation, _cite)) if question.explanation else ""
+    sources = "; ".join(_cite(ref) for ref in question.references)
+    sources_html = f"<p><small>Sources: {render_inline(sources)}</small></p>" if sources else ""
+    summary = "Show a model answer" if isinstance(question, q.ReflectionQuestion) else "Show answer"
+    return (
+        f'<section class="mscpso-static-question" id="q-{html.escape(question.id)}">'
+        f"<p><strong>Question {number}</strong> <small>({points})</small></p>"
+        f"{render(question.prompt)}{options}"
+        f"<details><summary>{summary}</summary>{answer}{explanation}{sources_html}</details>"
+        "</section>"
+    )
+
+
+def static_html(bank: str | Bank, question_ids: Sequence[str] | None = None, **_: Any) -> str:
+    """Render a lesson's quiz (or the named questions) as static HTML.
+
+    Parameters
+    ----------
+    bank
+        A lesson slug such as ``"00_start_here"``, a bank path, or a loaded :class:`Bank`.
+    question_ids
+        Which questions, in this order; default all.
+
+    Returns
+    -------
+    str
+        An HTML fragment: a ``<div class="mscpso-static-quiz">`` with one section per question.
+
+    Examples
+    --------
+    >>> text = static_html("00_start_here", ["il23_source"])
+    >>> "<details>" in text and "Question 1" in text
+    True
+    """
+    loaded = bank if isinstance(bank, Bank) else load_bank(bank)
+    chosen = (
+        [loaded.question(qid) for qid in question_ids] if question_ids else list(loaded.questions)
+    )
+    body = "".join(question_html(question, n) for n, question in enumerate(chosen, 1))
+    note = (
+        "<p><em>A static copy of the quiz: open the lesson in JupyterLab to answer it and get "
+        "feedback. Each answer is hidden behind “Show answer”.</em></p>"
+    )
+    return f'<div class="mscpso-static-quiz">{note}{body}</div>'

@@ -214,8 +214,11 @@ def lint_notebook(path: str | Path, *, require_bank: bool = True) -> list[Proble
         problem(0, f"the first cell must be Markdown starting '# Lesson {lesson.number}: Title'")
     elif title.group(1) != lesson.number:
         problem(0, f"title says lesson {title.group(1)} but the file is lesson {lesson.number}")
-    if first and not TIME_PATTERN.search(first):
+    minutes = TIME_PATTERN.search(first) if first else None
+    if first and not minutes:
         problem(0, "the title cell needs a line '**Estimated time:** N minutes'")
+    if title and minutes:
+        _check_catalogue(lesson, title.group(2).strip(), int(minutes.group(1)), problem)
 
     # 2. Learning objectives.
     objectives_at = _heading_cell(cells, r"^## Learning objectives")
@@ -382,6 +385,22 @@ def _check_citations(lesson: Lesson, index: int, call: ast.Call, problem) -> Non
                         f"citation [{part.strip()}] is not among the references the lesson "
                         "lists in knowledge.bibliography([...])",
                     )
+
+
+def _check_catalogue(lesson: Lesson, title: str, minutes: int, problem) -> None:
+    """The course catalogue (knowledge base) must say what the lesson itself says."""
+    from . import knowledge
+
+    entry = next((item for item in knowledge.lessons() if item.slug == lesson.stem), None)
+    if entry is None:
+        problem(0, f"lesson {lesson.stem} is not in the course catalogue (knowledge/course.yaml)")
+        return
+    if entry.title != title:
+        problem(0, f"title {title!r} differs from the course catalogue's {entry.title!r}")
+    if entry.minutes != minutes:
+        problem(
+            0, f"estimated time {minutes} min differs from the course catalogue's {entry.minutes}"
+        )
 
 
 def _check_clean(raw: dict, lesson: Lesson, problem) -> None:

@@ -238,7 +238,7 @@ def test_clinical_studies_filters():
 def test_course_catalogue_has_the_twelve_fixed_lessons():
     lessons = knowledge.lessons()
     assert [lesson.slug for lesson in lessons] == list(knowledge.LESSON_SLUGS)
-    assert lessons[1].title == "Psoriasis: the disease and its immune circuit"
+    assert lessons[1].title == "Psoriasis, the disease and its immune circuit"
     assert lessons[11].label == "11 Capstone: design a therapy"
     assert all(15 <= lesson.minutes <= 60 for lesson in lessons)
 

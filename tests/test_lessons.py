@@ -244,3 +244,28 @@ def test_bibliography_ids_must_exist(tmp_path):
     notebook["cells"][index]["source"] = 'knowledge.bibliography(["dashti2025", "madeup2030"])'
     found = messages(write(path, notebook))
     assert f"{path}:cell {index}: unknown reference id 'madeup2030' in the bibliography" in found
+
+
+def test_title_and_time_must_agree_with_the_course_catalogue(tmp_path):
+    path, notebook = lesson_copy(tmp_path)
+    cell = notebook["cells"][0]
+    text = "".join(cell["source"])
+    cell["source"] = text.replace("# Lesson 00: Start here", "# Lesson 00: Begin here").replace(
+        "**Estimated time:** 30 minutes", "**Estimated time:** 35 minutes"
+    )
+    found = messages(write(path, notebook))
+    assert found == [
+        f"{path}:cell 0: title 'Begin here' differs from the course catalogue's 'Start here'",
+        f"{path}:cell 0: estimated time 35 min differs from the course catalogue's 30",
+    ]
+
+
+def test_a_lesson_missing_from_the_catalogue_is_named(tmp_path):
+    path, notebook = lesson_copy(tmp_path, name="12_extra.ipynb")
+    cell = notebook["cells"][0]
+    cell["source"] = "".join(cell["source"]).replace("# Lesson 00:", "# Lesson 12:")
+    found = messages(write(path, notebook))
+    assert (
+        f"{path}:cell 0: lesson 12_extra is not in the course catalogue (knowledge/course.yaml)"
+        in found
+    )

@@ -1,6 +1,8 @@
 # The course's two commands, and a few for contributors.
 #   make lab    install into .venv (first time) and open JupyterLab on lesson 00
 #   make test   install into .venv (first time) and run every test: pytest + nbval over lessons/
+#               + browser tests (tests/e2e/, marker e2e; they skip when Chromium is missing)
+#   make site   build the static website offline into site/_build/html
 
 PYTHON ?= python3
 VENV := .venv
@@ -8,12 +10,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: lab test test-quick lint bench clean
+.PHONY: lab test test-quick lint bench clean site
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,hub]'
+	$(BIN)/python -m pip install --quiet -e '.[test,hub,e2e]'
 	@touch $(STAMP)
 
 lab: $(STAMP)
@@ -35,6 +37,17 @@ test-quick: $(STAMP)
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	MPLBACKEND=Agg MSCPSO_EDU_HOME="$$tmp/home" IPYTHONDIR="$$tmp/ipython" \
 	$(BIN)/python -m pytest -p no:cacheprovider -m "not e2e and not slow" $(PYTEST_ARGS) tests
+
+# The course as a static website, built offline with Jupyter Book 1 (every lesson executed) into
+# site/_build/html. Progress and Jupyter state go to a temporary folder, as for the tests.
+site: $(STAMP)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	export MPLBACKEND=Agg MSCPSO_EDU_HOME="$$tmp/home" \
+	       JUPYTER_CONFIG_DIR="$$tmp/jupyter/config" JUPYTER_DATA_DIR="$$tmp/jupyter/data" \
+	       JUPYTER_RUNTIME_DIR="$$tmp/jupyter/runtime" IPYTHONDIR="$$tmp/ipython" \
+	       JUPYTER_PLATFORM_DIRS=1 PYDEVD_DISABLE_FILE_VALIDATION=1 && \
+	$(BIN)/jupyter-book build . --config site/_config.yml --toc site/_toc.yml --path-output site
+	@echo "Site: site/_build/html/index.html"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

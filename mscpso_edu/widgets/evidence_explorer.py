@@ -114,14 +114,23 @@ class StudyTable:
         return str(knowledge.markdown_table(self.header, self.rows))
 
     def to_html(self) -> str:
-        """Return the table as an HTML ``<table>``."""
+        """Return the table as an HTML ``<table>`` in a keyboard-scrollable region.
+
+        The table is wider than a notebook column; the region that scrolls it can take focus and
+        has a name, so keyboard and screen-reader users can scroll it too (axe-core's
+        scrollable-region-focusable).
+        """
         head = "".join(f"<th style='text-align:left'>{html.escape(h)}</th>" for h in self.header)
         body = "".join(
             "<tr>" + "".join(f"<td style='text-align:left'>{html.escape(c)}</td>" for c in row)
             + "</tr>"
             for row in self.rows
         )  # fmt: skip
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        table = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        return (
+            '<div role="region" aria-label="Table of clinical studies" tabindex="0" '
+            f'style="overflow-x:auto;max-width:100%">{table}</div>'
+        )
 
     def _repr_markdown_(self) -> str:
         return self.to_markdown()

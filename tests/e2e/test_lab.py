@@ -30,17 +30,18 @@ KERNEL_READY = """() => {
 RUN_FINISHED = """() => {
   const w = window.jupyterapp.shell.currentWidget;
   const k = w.sessionContext.session && w.sessionContext.session.kernel;
-  const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+  const prompts = [...w.node.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
     .map(p => p.textContent.trim());
   if (!k || k.status !== 'idle' || prompts.some(p => p.includes('*'))) return false;
   const ran = prompts.filter(p => /\\[\\d+\\]/.test(p)).length;
-  const failed = document.querySelector(
+  const failed = w.node.querySelector(
     '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]');
   return ran === prompts.length || (ran > 0 && !!failed);
 }"""
 
 # Each explorer is an ipywidgets VBox whose figure is a PNG <img> in an HTML widget.
-EXPLORERS = """() => [...document.querySelectorAll('.jp-OutputArea-output > .widget-vbox')]
+EXPLORERS = """() => [...window.jupyterapp.shell.currentWidget.node
+    .querySelectorAll('.jp-OutputArea-output > .widget-vbox')]
   .filter(box => box.querySelector('.widget-html-content img[src^="data:image/png"]'))
   .map((box, i) => { box.dataset.e2eExplorer = String(i); return i; })"""
 
@@ -83,7 +84,7 @@ def move_a_slider(page, selector: str) -> str:
         options = select.locator("option").all_inner_texts()
         current = select.evaluate("s => s.selectedIndex")
         select.select_option(index=(current + 1) % len(options))
-        wait_for_change(page, image_selector, before)
+        assert figure_changed(page, image_selector, before), "the dropdown did not change it"
         return explorer.locator(".widget-dropdown .widget-label").first.inner_text()
     for index in range(min(controls, 4)):
         handle = handles.nth(index)
@@ -91,29 +92,37 @@ def move_a_slider(page, selector: str) -> str:
         at_top = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
         handle.focus()
         handle.press("Home" if at_top else "End")
-        try:
-            wait_for_change(page, image_selector, before, timeout_s=60)
-        except AssertionError:
+        if not figure_changed(page, image_selector, before):
             continue  # this control does not change the picture (e.g. a display choice)
         label = explorer.locator(".widget-slider").nth(index).locator(".widget-label")
         return label.inner_text()
     pytest.fail("moving the explorer's sliders never changed its figure")
 
 
-def wait_for_change(page, image_selector: str, before: str, timeout_s: float = 60) -> None:
-    """Wait until the figure's ``src`` differs from ``before``.
+# After a control moves, the figure has changed, or the kernel has handled the change and been
+# idle for two seconds without changing it (that control does not change the picture).
+FIGURE_SETTLED = """([sel, before, start]) => {
+  const img = document.querySelector(sel);
+  if (img && img.getAttribute('src') !== before) return 'changed';
+  const w = window.jupyterapp.shell.currentWidget;
+  const k = w && w.sessionContext.session && w.sessionContext.session.kernel;
+  const now = Date.now();
+  if (!k || k.status !== 'idle') { window.e2eIdleSince = 0; return false; }
+  if (!window.e2eIdleSince) window.e2eIdleSince = now;
+  return now - start > 3000 && now - window.e2eIdleSince > 2000 ? 'unchanged' : false;
+}"""
+
+
+def figure_changed(page, image_selector: str, before: str, timeout_s: float = 120) -> bool:
+    """Whether the figure's ``src`` changed from ``before`` once the kernel settled.
 
     The HTML widget replaces its whole content on each update, so the <img> is found anew.
     """
-    try:
-        page.wait_for_function(
-            "([sel, before]) => { const img = document.querySelector(sel);"
-            " return !!img && img.getAttribute('src') !== before; }",
-            arg=[image_selector, before],
-            timeout=timeout_s * 1000,
-        )
-    except Exception as error:  # Playwright's TimeoutError
-        raise AssertionError(f"the figure did not change: {error}") from None
+    start = page.evaluate("() => { window.e2eIdleSince = 0; return Date.now(); }")
+    outcome = page.wait_for_function(
+        FIGURE_SETTLED, arg=[image_selector, before, start], timeout=timeout_s * 1000
+    )
+    return outcome.json_value() == "changed"
 
 
 def answer_a_quiz_question(page) -> str:
@@ -137,7 +146,11 @@ def answer_a_quiz_question(page) -> str:
 def test_lesson_runs_and_responds_in_jupyterlab(lab_server, context, screenshots, lesson):
     page = context.new_page()
     try:
-        page.goto(f"{lab_server.base}/lab/tree/lessons/{lesson.name}?token={lab_server.token}")
+        # A workspace of its own, so JupyterLab does not reopen the previous lesson's tab.
+        page.goto(
+            f"{lab_server.base}/lab/workspaces/e2e-{lesson.stem}/tree/lessons/{lesson.name}"
+            f"?token={lab_server.token}"
+        )
         page.wait_for_function(KERNEL_READY, timeout=180_000)
         # Run the whole lesson from the menu, as the README tells a learner to.
         page.get_by_role("menuitem", name="Run", exact=True).click()

@@ -38,6 +38,8 @@ def _responses(question: q.Question) -> list[object]:
         return [texts, texts[::-1]]
     if isinstance(question, q.ShortTextQuestion):
         return [question.accept[-1], "IL-17"]
+    if isinstance(question, q.ReflectionQuestion):  # recorded, worth 0 points
+        return ["I would choose cord MSCs because...", "Local injection, since..."]
     raise TypeError(question.type)
 
 

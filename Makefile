@@ -24,8 +24,9 @@ lab: $(STAMP)
 # Tests never write to the user's home: progress, Jupyter and IPython folders live in a temporary
 # folder that is removed afterwards.
 test: $(STAMP)
+	@scripts/install-test-tools $(VENV)
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-	export MPLBACKEND=Agg MSCPSO_EDU_HOME="$$tmp/home" \
+	export PATH="$(CURDIR)/$(VENV)/node/node_modules/.bin:$$PATH" MPLBACKEND=Agg MSCPSO_EDU_HOME="$$tmp/home" \
 	       JUPYTER_CONFIG_DIR="$$tmp/jupyter/config" JUPYTER_DATA_DIR="$$tmp/jupyter/data" \
 	       JUPYTER_RUNTIME_DIR="$$tmp/jupyter/runtime" IPYTHONDIR="$$tmp/ipython" \
 	       JUPYTER_PLATFORM_DIRS=1 PYDEVD_DISABLE_FILE_VALIDATION=1 && \

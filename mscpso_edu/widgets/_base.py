@@ -60,7 +60,10 @@ log = logging.getLogger(__name__)
 
 #: Let long descriptions (with units) show in full instead of being cut at a fixed width.
 CONTROL_STYLE = {"description_width": "initial"}
-_CONTROL_LAYOUT = {"width": "26em"}
+# A control takes the width of the output (26em to 60em) rather than a fixed 26em: with a fixed
+# width a long description left a slider's track a few pixels wide and cut checkbox labels short
+# (seen in the browser tests' screenshots).
+_CONTROL_LAYOUT = {"width": "auto", "min_width": "26em", "max_width": "60em"}
 
 #: PNG compression level: 1 encodes several times faster than the default and the files are
 #: only slightly larger (flat-colour plots compress well at any level).

@@ -176,6 +176,12 @@ def test_lesson_runs_and_responds_in_jupyterlab(lab_server, context, screenshots
                 ".widget-slider > .widget-label, .widget-dropdown > .widget-label"
             ).all_inner_texts()
             assert all(label.strip() for label in labels), f"explorer {index}: unlabelled control"
+            # Every slider has a track a learner can see and drag, however long its label.
+            tracks = explorer.locator(".widget-slider .slider-container").evaluate_all(
+                "els => els.map(e => [e.parentElement.innerText, e.getBoundingClientRect().width])"
+            )
+            narrow = [(label.strip(), width) for label, width in tracks if width < 40]
+            assert not narrow, f"explorer {index}: slider tracks under 40 px wide: {narrow}"
             explorer.scroll_into_view_if_needed()
             moved = move_a_slider(page, selector)
             assert moved.strip()

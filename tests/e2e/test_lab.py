@@ -143,7 +143,7 @@ def answer_a_quiz_question(page) -> str:
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
-def test_lesson_runs_and_responds_in_jupyterlab(lab_server, context, screenshots, lesson):
+def test_lesson_runs_and_responds_in_jupyterlab(context, lab_server, screenshots, lesson):
     page = context.new_page()
     try:
         # A workspace of its own, so JupyterLab does not reopen the previous lesson's tab.

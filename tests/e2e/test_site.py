@@ -64,7 +64,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         shutil.rmtree(root / "env", ignore_errors=True)
 
 
-def test_site_has_a_page_per_lesson_and_an_intro(site, context, screenshots):
+def test_site_has_a_page_per_lesson_and_an_intro(context, site, screenshots):
     page = context.new_page()
     try:
         page.goto(f"{site}/index.html")
@@ -81,7 +81,7 @@ def test_site_has_a_page_per_lesson_and_an_intro(site, context, screenshots):
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
-def test_lesson_page(site, context, screenshots, lesson):
+def test_lesson_page(context, site, screenshots, lesson):
     page = context.new_page()
     try:
         response = page.goto(f"{site}/lessons/{lesson.stem}.html")

@@ -50,7 +50,7 @@ def voila_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         shutil.copy(log, ARTIFACTS / "voila.log")
 
 
-def test_capstone_renders_as_a_voila_app(voila_app, context, screenshots: Path):
+def test_capstone_renders_as_a_voila_app(context, voila_app, screenshots: Path):
     page = context.new_page()
     try:
         page.goto(voila_app, timeout=LESSON_RUN_S * 1000)

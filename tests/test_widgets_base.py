@@ -169,3 +169,19 @@ def test_pasi_calculator_shows_model_errors(monkeypatch):
     monkeypatch.setattr(pasi, "region_score", broken)
     calc.controls["head_area"].value = 50.0
     assert "region scores unavailable" in calc.error.value
+
+
+def test_time_spans_shade_the_same_window_on_every_time_axis():
+    from mscpso_edu.widgets._base import TimeSpans, new_figure
+
+    figure = new_figure(4, 3, nrows=2)
+    spans = TimeSpans(figure.axes)
+    spans.set("therapy", 120, 28)
+    spans.set("activates", 20, 4)
+    assert len(spans.artists) == 4
+    for row in spans.patches:
+        activates, therapy = row
+        assert (activates.get_x(), activates.get_width()) == (20, 4)
+        assert (therapy.get_x(), therapy.get_width()) == (120, 28)
+    with pytest.raises(ValueError):
+        spans.set("uvb", 0, 1)

@@ -40,7 +40,7 @@ from matplotlib.transforms import Bbox, IdentityTransform
 from PIL import Image
 
 from ..errors import CourseError
-from ..style import course_style
+from ..style import ROLE_COLOURS, course_style
 
 __all__ = [
     "CONTROL_STYLE",
@@ -48,6 +48,7 @@ __all__ = [
     "Readout",
     "Scene",
     "SolutionCache",
+    "TimeSpans",
     "checkbox",
     "dropdown",
     "fit_top",
@@ -167,6 +168,45 @@ def fit_top(ax: Any, data_max: float, base_top: float, step: float) -> None:
     bottom = ax.get_ylim()[0]
     if ax.get_ylim()[1] != top:
         ax.set_ylim(bottom, top)
+
+
+class TimeSpans:
+    """Shaded windows (a stimulus, a treatment) drawn behind the curves on every time axis.
+
+    Parameters
+    ----------
+    axes
+        The axes whose x axis is time in days.
+    roles
+        One window per role, coloured by :data:`mscpso_edu.style.ROLE_COLOURS`.
+    """
+
+    def __init__(self, axes: Any, roles: tuple[str, ...] = ("activates", "therapy")) -> None:
+        self.roles = roles
+        self.patches: list[list[Rectangle]] = []
+        for ax in axes:
+            row = []
+            for role in roles:
+                patch = Rectangle(
+                    (0, 0), 0, 1, transform=ax.get_xaxis_transform(), color=ROLE_COLOURS[role]
+                )
+                patch.set_alpha(0.12)
+                patch.set_zorder(0)
+                ax.add_patch(patch)
+                row.append(patch)
+            self.patches.append(row)
+
+    def set(self, role: str, start: float, width: float) -> None:
+        """Place the window of ``role`` from day ``start`` for ``width`` days on every axis."""
+        column = self.roles.index(role)
+        for row in self.patches:
+            row[column].set_x(start)
+            row[column].set_width(width)
+
+    @property
+    def artists(self) -> list[Rectangle]:
+        """Every patch, for the explorer's list of dynamic artists."""
+        return [patch for row in self.patches for patch in row]
 
 
 class SolutionCache:

@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from matplotlib.patches import Rectangle
 
 from ..diagrams.skin import COMPARTMENT_COLOURS, COMPARTMENT_NAMES
 from ..errors import CourseError
@@ -24,6 +23,7 @@ from ._base import (
     Readout,
     Scene,
     SolutionCache,
+    TimeSpans,
     fit_top,
     float_slider,
     int_slider,
@@ -129,24 +129,12 @@ def _scene() -> Scene:
         turnover_ax.set_xlabel("Day")
         turnover_ax.set_xlim(0, HORIZON_DAYS)
         turnover_ax.legend(loc="upper left", fontsize=8)
-        spans = []
-        for ax in figure.axes:
-            transform = ax.get_xaxis_transform()
-            stim = Rectangle((0, 0), 0, 1, transform=transform, color=ROLE_COLOURS["activates"])
-            treat = Rectangle((0, 0), 0, 1, transform=transform, color=ROLE_COLOURS["therapy"])
-            for patch in (stim, treat):
-                patch.set_alpha(0.12)
-                patch.set_zorder(0)
-                ax.add_patch(patch)
-            spans.append((stim, treat))
+        spans = TimeSpans(figure.axes)
 
     def draw(result: dict[str, Any], values: dict[str, Any]) -> Readout:
         start, duration = result["start"], values["duration"]
-        for stim, treat in spans:
-            stim.set_x(ONSET_DAY)
-            stim.set_width(skin_circuit.DCStimulus().duration)
-            treat.set_x(start)
-            treat.set_width(min(duration, HORIZON_DAYS - start))
+        spans.set("activates", ONSET_DAY, skin_circuit.DCStimulus().duration)
+        spans.set("therapy", start, min(duration, HORIZON_DAYS - start))
         onset, treated, untreated = result["onset"], result["treated"], result["untreated"]
         top = 0.0
         for name in COMPARTMENT_COLOURS:
@@ -187,7 +175,7 @@ def _scene() -> Scene:
         )
         return Readout(text, alt)
 
-    dynamic = [*lines.values(), *(patch for pair in spans for patch in pair)]
+    dynamic = [*lines.values(), *spans.artists]
     return Scene(figure, dynamic, draw)
 
 

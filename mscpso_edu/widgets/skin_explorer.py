@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from matplotlib.patches import Rectangle
 
 from ..errors import CourseError
 from ..models import skin_circuit, therapy
@@ -24,6 +23,7 @@ from ._base import (
     Readout,
     Scene,
     SolutionCache,
+    TimeSpans,
     checkbox,
     dropdown,
     fit_top,
@@ -220,25 +220,13 @@ def _scene() -> Scene:
         pasi_ax.set_xlabel("Day")
         pasi_ax.set_xlim(0, HORIZON_DAYS)
 
-        spans = []
-        for ax in figure.axes:
-            transform = ax.get_xaxis_transform()
-            stim = Rectangle((0, 0), 0, 1, transform=transform, color=ROLE_COLOURS["activates"])
-            treat = Rectangle((0, 0), 0, 1, transform=transform, color=ROLE_COLOURS["therapy"])
-            for patch in (stim, treat):
-                patch.set_alpha(0.12)
-                patch.set_zorder(0)
-                ax.add_patch(patch)
-            spans.append((stim, treat))
+        spans = TimeSpans(figure.axes)
     reference = {name: getattr(healthy, name) for name in immune}
 
     def draw(result: dict[str, Any], values: dict[str, Any]) -> Readout:
         start, duration = result["start"], values["duration"]
-        for stim, treat in spans:
-            stim.set_x(ONSET_DAY)
-            stim.set_width(values["dc_days"])
-            treat.set_x(start)
-            treat.set_width(min(duration, HORIZON_DAYS - start))
+        spans.set("activates", ONSET_DAY, values["dc_days"])
+        spans.set("therapy", start, min(duration, HORIZON_DAYS - start))
         top = {"kc": 0.0, "pasi": 0.0}
         for arm in _ARMS:
             shown = arm in result
@@ -287,7 +275,7 @@ def _scene() -> Scene:
         *lines["kc"].values(),
         *lines["pasi"].values(),
         *immune.values(),
-        *(patch for pair in spans for patch in pair),
+        *spans.artists,
     ]
     return Scene(figure, dynamic, draw)
 

@@ -9,8 +9,13 @@
   (reconstructed) for the phase-plane lesson.
 - :mod:`~mscpso_edu.models.th17_treg`: the Th17/Treg differentiation model of Intosalmi et al. 2015.
 - :mod:`~mscpso_edu.models.pasi`: the PASI calculator (Fredriksson & Pettersson 1978).
+- :mod:`~mscpso_edu.models.flow_cytometry`: SYNTHETIC flow-cytometry samples judged by the ISCT
+  criteria (teaching data, not measurements).
 """
 
+# Submodules used by name: models.pasi (the PASI calculator), models.flow_cytometry (synthetic
+# marker data for the ISCT activity).
+from . import flow_cytometry, pasi
 from .bistable_core import (
     CoreParameters,
     CoreResult,
@@ -84,9 +89,11 @@ __all__ = [
     "biologic",
     "fixed_point_table",
     "fixed_points",
+    "flow_cytometry",
     "healthy_state",
     "mechanism_table",
     "nullclines",
+    "pasi",
     "product_table",
     "psoriatic_state",
     "simulate_core",
@@ -100,4 +107,3 @@ __all__ = [
     "th17_condition_table",
     "vector_field",
 ]
-from . import pasi as pasi  # the PASI calculator, mscpso_edu.models.pasi

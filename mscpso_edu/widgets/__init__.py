@@ -1,13 +1,16 @@
-"""Interactive explorers over the course's models.
+"""Interactive explorers over the course's models and knowledge base.
 
-Each ``explore_*`` function (and :func:`pasi_calculator`) returns one :class:`Explorer` widget:
-labelled controls, one persistent figure updated in place, a live readout and a Reset button.
-Setting a control's ``value`` from Python redraws before the assignment returns.
+Each ``explore_*`` function (and :func:`pasi_calculator`, :func:`isct_classifier`,
+:func:`design_therapy`) returns one :class:`Explorer` widget: labelled controls, one persistent
+figure updated in place, a live readout and a Reset button. Setting a control's ``value`` from
+Python redraws before the assignment returns, so tests and benchmarks drive them without a browser.
 """
 
 from __future__ import annotations
 
 from ._base import Explorer, Readout, SolutionCache
+from .capstone import design_therapy
+from .combination_explorer import explore_combination
 from .dosing_explorer import explore_msc_dosing
 from .evidence_explorer import evidence_table, explore_evidence
 from .isct_explorer import isct_classifier
@@ -23,19 +26,17 @@ __all__ = [
     "Explorer",
     "Readout",
     "SolutionCache",
+    "design_therapy",
+    "evidence_table",
+    "explore_combination",
+    "explore_evidence",
+    "explore_keratinocytes",
+    "explore_mechanisms",
     "explore_msc_dosing",
     "explore_phase_plane",
     "explore_skin_circuit",
+    "explore_sources",
     "explore_th17_treg",
+    "isct_classifier",
     "pasi_calculator",
 ]
-__all__ += ["evidence_table", "explore_evidence"]
-__all__ += ["isct_classifier"]
-__all__ += ["explore_keratinocytes", "explore_mechanisms"]
-from .combination_explorer import explore_combination  # noqa: E402
-
-__all__ += ["explore_combination"]
-__all__ += ["explore_sources"]
-from .capstone import design_therapy  # noqa: E402
-
-__all__ += ["design_therapy"]

@@ -15,6 +15,7 @@ from mscpso_edu.classroom import grading
 from mscpso_edu.classroom.submission import build_submission, checksum_of, write_submission
 from mscpso_edu.classroom.synthetic import correct_response, synthetic_submission
 from mscpso_edu.cli import main
+from mscpso_edu.errors import CourseError
 from mscpso_edu.quiz import questions as q
 from mscpso_edu.quiz.bank import load_bank
 from mscpso_edu.quiz.learner import learner_id, learner_seed
@@ -196,3 +197,43 @@ def test_grade_usage_errors_exit_2(tmp_path, capsys):
     with pytest.raises(SystemExit) as raised:
         main(["grade", str(tmp_path)])
     assert raised.value.code == 2
+
+
+def test_canvas_csv_takes_names_and_ids_from_a_roster(key, tmp_path, capsys):
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    _class(key, folder, students=3)
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "student,name,canvas_id,sis_user_id,section\n"
+        "s000,Ada Lovelace,101,,Tue\n"
+        "s001,Bea Okafor,102,U-1,Tue\n"
+        "s999,Cy Absent,103,,Wed\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "canvas.csv"
+    args = ["grade", str(folder), "--key", str(key), "--out", str(tmp_path / "g.csv"),
+            "--canvas", str(out), "--roster", str(roster)]  # fmt: skip
+    assert main(args) == 0
+    rows = {row[0]: row for row in _rows(out.read_text())[2:]}
+    assert rows["Ada Lovelace"][:5] == ["Ada Lovelace", "101", "s000", "s000", "Tue"]
+    assert rows["Bea Okafor"][2] == "U-1"
+    assert rows["Cy Absent"][5] == ""  # listed but submitted nothing: an empty cell, not a zero
+    assert rows["s002"][2] == "s002"  # submitted but not listed: the id stands in
+    assert "Not in the roster (ids used as names): s002" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("student,full name\ns000,Ada\n", r"roster\.csv:1: the roster needs the column\(s\) name"),
+        ("student,name,email\ns000,Ada,a@x\n", r"roster\.csv:1: unknown roster column\(s\) email"),
+        ("student,name\ns000,Ada\ns000,Bea\n", r"roster\.csv:3: student 's000' is listed twice"),
+        ("student,name\ns000,\n", r"roster\.csv:2: every row needs a student id and a name"),
+    ],
+)
+def test_a_bad_roster_is_one_clear_error(tmp_path, text, message):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(text, encoding="utf-8")
+    with pytest.raises(CourseError, match=message):
+        grading.read_roster(roster)

@@ -42,11 +42,13 @@ __all__ = [
     "GradedAnswer",
     "GradedSubmission",
     "KeyBanks",
+    "RosterEntry",
     "Skipped",
     "canvas_csv",
     "grade_submissions",
     "grades_csv",
     "long_csv",
+    "read_roster",
     "register",
 ]
 
@@ -397,13 +399,71 @@ def long_csv(run: GradeRun) -> str:
     return _csv_text(rows)
 
 
-def canvas_csv(run: GradeRun) -> str:
+@dataclass(frozen=True)
+class RosterEntry:
+    """One student of the class list: the id they submit under and their gradebook columns."""
+
+    student: str
+    name: str
+    canvas_id: str = ""
+    sis_user_id: str = ""
+    sis_login_id: str = ""
+    section: str = ""
+
+
+#: Columns a roster CSV may have; ``student`` and ``name`` are required.
+ROSTER_COLUMNS = ("student", "name", "canvas_id", "sis_user_id", "sis_login_id", "section")
+
+
+def read_roster(path: str | Path) -> dict[str, RosterEntry]:
+    """Read a class list CSV (columns :data:`ROSTER_COLUMNS`; ``student`` and ``name`` required).
+
+    ``student`` is the id students submit under. Empty SIS ids default to it. Errors name the
+    file and the line.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise CourseError("no such roster file", path) from None
+    except UnicodeDecodeError:
+        raise CourseError("the roster is not UTF-8 text; save it as UTF-8 CSV", path) from None
+    reader = csv.DictReader(io.StringIO(text))
+    header = reader.fieldnames or []
+    missing = [name for name in ("student", "name") if name not in header]
+    if missing:
+        raise CourseError(f"the roster needs the column(s) {', '.join(missing)}", path, 1)
+    unknown = [name for name in header if name not in ROSTER_COLUMNS]
+    if unknown:
+        raise CourseError(
+            f"unknown roster column(s) {', '.join(unknown)}; use {', '.join(ROSTER_COLUMNS)}",
+            path,
+            1,
+        )
+    roster: dict[str, RosterEntry] = {}
+    for row in reader:
+        line = reader.line_num
+        student = (row.get("student") or "").strip()
+        name = (row.get("name") or "").strip()
+        if not student or not name:
+            raise CourseError("every row needs a student id and a name", path, line)
+        if student in roster:
+            raise CourseError(f"student {student!r} is listed twice", path, line)
+        fields = {key: (row.get(key) or "").strip() for key in ROSTER_COLUMNS[2:]}
+        fields["sis_user_id"] = fields["sis_user_id"] or student
+        fields["sis_login_id"] = fields["sis_login_id"] or student
+        roster[student] = RosterEntry(student, name, **fields)
+    return roster
+
+
+def canvas_csv(run: GradeRun, roster: Mapping[str, RosterEntry] | None = None) -> str:
     """Return a gradebook CSV Canvas imports (*Grades > Import*).
 
-    The fixed columns are those of a Canvas gradebook export; the student id fills *Student*,
-    *SIS User ID* and *SIS Login ID* (Canvas matches on the SIS ids; *ID*, Canvas's internal id,
-    is left empty). Each quiz is one assignment column named by its bank title; the second row
-    gives *Points Possible*, as in Canvas's own exports.
+    The fixed columns are those of a Canvas gradebook export. With a ``roster`` (see
+    :func:`read_roster`) every listed student gets a row with their name and ids, including those
+    who submitted nothing; without one the student id fills *Student*, *SIS User ID* and *SIS
+    Login ID* (Canvas matches on the SIS ids). Each quiz is one assignment column named by its bank
+    title; the second row gives *Points Possible*, as in Canvas's own exports.
     """
     quizzes = run.quizzes
     titles = [run.key.bank(quiz).title for quiz in quizzes]
@@ -412,9 +472,14 @@ def canvas_csv(run: GradeRun) -> str:
         [*CANVAS_FIXED_COLUMNS, *titles],
         ["    Points Possible", "", "", "", "", *possible],
     ]
-    for student, subs in sorted(_table(run).items()):
+    table = _table(run)
+    roster = dict(roster or {})
+    for student in sorted(set(table) | set(roster)):
+        entry = roster.get(student) or RosterEntry(student, student, "", student, student)
+        subs = table.get(student, {})
         cells = [_number(subs[quiz].points) if quiz in subs else "" for quiz in quizzes]
-        rows.append([student, "", student, student, "", *cells])
+        ids = [entry.canvas_id, entry.sis_user_id, entry.sis_login_id, entry.section]
+        rows.append([entry.name, *ids, *cells])
     return _csv_text(rows)
 
 
@@ -448,9 +513,15 @@ def _command(args: argparse.Namespace) -> int:
     for path in inputs:
         if not path.exists():
             raise CourseError("no such submission file or folder", path)
+    roster = read_roster(args.roster) if args.roster else None
     run = grade_submissions(inputs, args.key, show_progress=True)
     for path, writer in outputs:
-        atomic_write_text(path, writer(run))
+        text = canvas_csv(run, roster) if writer is canvas_csv else writer(run)
+        atomic_write_text(path, text)
+    if roster is not None:
+        unlisted = sorted(set(run.students) - set(roster))
+        if unlisted:
+            print(f"Not in the roster (ids used as names): {', '.join(unlisted)}", file=sys.stderr)
     print(
         f"Graded {len(run.graded)} submission(s) from {len(run.students)} student(s) in "
         f"{len(run.quizzes)} quiz(zes); skipped {len(run.skipped)}."
@@ -482,6 +553,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", required=True, help="grades CSV: a row per student")
     parser.add_argument("--long", help="long CSV: a row per student, quiz and question")
     parser.add_argument("--canvas", help="Canvas gradebook CSV to import")
+    parser.add_argument(
+        "--roster",
+        help="class list CSV (student,name[,canvas_id,sis_user_id,sis_login_id,section]) that "
+        "fills names and ids in the Canvas CSV",
+    )
     parser.add_argument("--report", help="HTML report with item analysis")
     parser.add_argument("--force", action="store_true", help="overwrite existing outputs")
     parser.set_defaults(handler=_command)

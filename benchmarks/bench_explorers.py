@@ -187,7 +187,63 @@ def main(argv: list[str] | None = None) -> int:
             f"{row.cold.median_ms:>9.1f}{row.cold.p95_ms:>9.1f}{row.naive.median_ms:>10.0f}"
             f"{ratio:>10.0f}x  {verdict}"
         )
+    if args.only is None:
+        failed |= _lesson_explorers(specs, args.changes, args.seed)
     return 1 if failed else 0
+
+
+def _lesson_explorers(specs: dict[str, Any], changes: int, seed: int) -> bool:
+    """Time every other explorer the lessons use (live, as a learner meets them).
+
+    These work over data or over the same models, and have no naive counterpart to compare with.
+    Controls that are not sliders, dropdowns or checkboxes (buttons, text) are left alone.
+    """
+    from mscpso_edu import widgets as course_widgets
+
+    print()
+    print("other explorers the lessons use: live timing only (ms)")
+    header = f"{'explorer':<22}{'live med':>9}{'live p95':>9}  goal (p95 < 100)"
+    print(header)
+    print("-" * len(header))
+    failed = False
+    for name in course_widgets.__all__:
+        factory = getattr(course_widgets, name)
+        if name in specs or not callable(factory) or isinstance(factory, type):
+            continue
+        if name == "evidence_table":
+            continue
+        explorer = factory()
+        if not hasattr(explorer, "controls"):
+            continue
+        usable = {
+            key: control
+            for key, control in explorer.controls.items()
+            if isinstance(
+                control,
+                widgets.FloatSlider
+                | widgets.IntSlider
+                | widgets.Dropdown
+                | widgets.Checkbox
+                | widgets.ToggleButtons
+                | widgets.RadioButtons,
+            )
+        }
+        rng = np.random.default_rng(seed)
+        keys = list(usable)
+        samples = []
+        for _ in range(changes):
+            key = keys[rng.integers(len(keys))]
+            value = _random_value(usable[key], usable[key].value, rng)
+            start = time.perf_counter()
+            usable[key].value = value
+            samples.append(time.perf_counter() - start)
+            if explorer.error.value:
+                raise SystemExit(f"{name}: {key}={value!r} failed: {explorer.error.value}")
+        timing = _percentiles(samples)
+        verdict = "met" if timing.p95_ms < 100 else "MISSED"
+        failed |= verdict == "MISSED"
+        print(f"{name:<22}{timing.median_ms:>9.1f}{timing.p95_ms:>9.1f}  {verdict}")
+    return failed
 
 
 if __name__ == "__main__":

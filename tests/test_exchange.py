@@ -24,24 +24,32 @@ from mscpso_edu.classroom.exchange import (
 )
 from mscpso_edu.cli import main
 from mscpso_edu.errors import CourseError
+from mscpso_edu.quiz.bank import load_bank
 from mscpso_edu.quiz.learner import learner_id
 from mscpso_edu.quiz.store import ProgressStore
 
 BANK = "00_start_here"
 
 
+def _il23(right: bool) -> str:
+    """The id of a right (or a wrong) choice of the bank's ``il23_source`` question."""
+    question = load_bank(BANK).question("il23_source")
+    return next(c.id for c in question.choices if c.correct == right)
+
+
 def _answer(il23: str) -> None:
-    """Record two answers in the learner's own progress store (2 points if ``il23`` is "a")."""
+    """Record two answers in the learner's own progress store (2 points if ``il23`` is right)."""
+    right = il23 == _il23(True)
     with ProgressStore() as store:
         me = learner_id()
-        store.record(me, BANK, "il23_source", il23, float(il23 == "a"), 1, il23 == "a")
+        store.record(me, BANK, "il23_source", il23, float(right), 1, right)
         store.record(me, BANK, "loop_self_sustaining", True, 1, 1, True)
 
 
 def test_submit_writes_into_the_exchange_with_mode_0640(tmp_path, monkeypatch, capsys):
     exchange = tmp_path / "exchange"
     exchange.mkdir()
-    _answer("a")
+    _answer(_il23(True))
     monkeypatch.setenv("MSCPSO_EDU_EXCHANGE", str(exchange))
     assert main(["submit", "--student", "alice", "--quiz", BANK]) == 0
     written = exchange / BANK / "alice.json"
@@ -72,14 +80,14 @@ def test_exchange_option_wins_over_the_environment_and_out_wins_over_both(tmp_pa
 def test_on_a_hub_the_student_id_defaults_to_the_hub_user(tmp_path, monkeypatch):
     exchange = tmp_path / "exchange"
     exchange.mkdir()
-    _answer("a")
+    _answer(_il23(True))
     monkeypatch.setenv("JUPYTERHUB_USER", "erin")
     assert main(["submit", "--quiz", BANK, "--exchange", str(exchange)]) == 0
     assert json.loads((exchange / BANK / "erin.json").read_text())["student"] == "erin"
 
 
 def test_missing_exchange_is_one_clear_error(tmp_path, capsys):
-    _answer("a")
+    _answer(_il23(True))
     missing = tmp_path / "nowhere"
     assert main(["submit", "--student", "a1", "--quiz", BANK, "--exchange", str(missing)]) == 2
     err = capsys.readouterr().err
@@ -95,7 +103,7 @@ def test_names_that_would_escape_the_quiz_folder_are_refused(tmp_path, student):
 def test_collect_then_grade_gives_each_student_their_score(tmp_path, monkeypatch, capsys):
     exchange = tmp_path / "exchange"
     exchange.mkdir()
-    for student, il23 in (("alice", "a"), ("bob", "c")):
+    for student, il23 in (("alice", _il23(True)), ("bob", _il23(False))):
         monkeypatch.setenv("MSCPSO_EDU_HOME", str(tmp_path / f"home-{student}"))
         _answer(il23)
         assert (

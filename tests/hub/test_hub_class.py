@@ -29,6 +29,7 @@ from hubharness import LocalHub, _alive, chp_command, make_course_repo
 from mscpso_edu.classroom.exchange import collect, setup_exchange
 from mscpso_edu.cli import main
 from mscpso_edu.hub import nbgitpuller_link
+from mscpso_edu.quiz.bank import load_bank
 
 pytestmark = [
     pytest.mark.hub,
@@ -37,10 +38,13 @@ pytestmark = [
 ]
 
 QUIZ = "00_start_here"
+_IL23 = load_bank(QUIZ).question("il23_source").choices
+RIGHT = next(c.id for c in _IL23 if c.correct)
+WRONG = next(c.id for c in _IL23 if not c.correct)
 # What each student answers: question id -> the value put into the widget's control.
 ANSWERS = {
-    "alice": {"il23_source": "a", "loop_self_sustaining": True, "pasi_maximum": "72"},
-    "bob": {"il23_source": "c", "loop_self_sustaining": True, "pasi_maximum": "60"},
+    "alice": {"il23_source": RIGHT, "loop_self_sustaining": True, "pasi_maximum": "72"},
+    "bob": {"il23_source": WRONG, "loop_self_sustaining": True, "pasi_maximum": "60"},
 }
 EXPECTED_POINTS = {"alice": 3.0, "bob": 1.0}
 

@@ -48,7 +48,7 @@ from scipy.optimize import brentq
 from ..errors import CourseError
 from ..knowledge import MarkdownText, markdown_table
 from ._validate import check_known_names, check_non_negative, check_positive
-from .therapy import ConstantEffect, MSCTherapy
+from .therapy import ConstantEffect, MSCTherapy, biologic
 
 __all__ = [
     "STATE_NAMES",
@@ -57,9 +57,11 @@ __all__ = [
     "SkinParameters",
     "SkinResult",
     "SkinState",
+    "TissueMemory",
     "UVBCourse",
     "healthy_state",
     "psoriatic_state",
+    "relapse_trigger_threshold",
     "simulate_skin",
     "simulate_skin_fixed_step",
     "state_comparison",
@@ -176,6 +178,85 @@ class DCStimulus:
         return self.start + self.duration
 
 
+@dataclass(frozen=True)
+class TissueMemory:
+    """An optional memory compartment: tissue-resident memory T cells (TRM). ILLUSTRATIVE.
+
+    **Not part of Shmarov et al. 2022, and not from any published model** (we looked for a
+    psoriasis model with tissue-resident memory and found none): the form and every number here are
+    illustrative, and the mapping is OUR INTERPRETATION of a clinical observation. Clinically
+    resolved plaques keep IL-17-producing T-cell clones, and lesions often return at the same sites
+    (Matos et al. 2017, doi:10.1172/JCI93396); in resolved lesions T cells stay poised to make
+    IL-17 and IL-22, lowering the threshold for local relapse (Sortebech et al. 2024, review).
+
+    Memory ``M`` (0 to 1: the share of the memory that a long-standing plaque leaves) builds while
+    the skin is inflamed and fades slowly afterwards; where it is present, IL-23 expands T cells
+    more strongly::
+
+        inflamed = clip((T - t_min) / (t_max - t_min), 0, 1)     # 0 healthy, 1 psoriatic T cells
+        M'  = inflamed * (1 - M) / build_days - M / fade_days
+        T'  = t2 * (1 + gain * M) * IL23 - ...                    # the rest of T' unchanged
+
+    ``t_min`` and ``t_max`` are the SBML's healthy and psoriatic T-cell levels (its PASI scale).
+    With ``memory=None`` (the default) the published model runs unchanged.
+
+    Parameters
+    ----------
+    gain : float
+        Extra IL-23-driven T-cell expansion at full memory (0.01 = 1 % more). Kept below the
+        fold at which the model's healthy state vanishes (t2 about 1.01 x published), so healed
+        skin can stay healed; larger gains leave no healthy state while memory is high.
+    build_days : float
+        Time constant (days) for memory to build in fully inflamed skin.
+    fade_days : float
+        Time constant (days) for memory to fade in healthy skin (TRM persist for years).
+    initial : float, optional
+        Memory at the start; by default the chronic level (``fade/(build + fade)``) when the
+        simulation starts from the psoriatic state and 0 otherwise.
+    """
+
+    gain: float = 0.01
+    build_days: float = 30.0
+    fade_days: float = 1000.0
+    initial: float | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "gain", check_non_negative("memory gain", self.gain))
+        for name in ("build_days", "fade_days"):
+            object.__setattr__(self, name, check_positive(f"memory {name}", getattr(self, name)))
+        if self.initial is not None:
+            value = check_non_negative("memory initial level", self.initial)
+            if value > 1:
+                raise CourseError(f"memory initial level must lie in [0, 1], got {value:g}")
+            object.__setattr__(self, "initial", value)
+
+    @property
+    def chronic_level(self) -> float:
+        """Steady memory in skin that stays fully inflamed: ``fade/(build + fade)``."""
+        return self.fade_days / (self.build_days + self.fade_days)
+
+    def start_level(self, start: object) -> float:
+        """Memory at the start of a simulation that begins at ``start``."""
+        if self.initial is not None:
+            return self.initial
+        return self.chronic_level if isinstance(start, str) and start == "psoriatic" else 0.0
+
+
+def _stimuli(dc_stimulus) -> tuple[DCStimulus, ...]:
+    """One DCStimulus, several, or None, as a tuple (validated)."""
+    if dc_stimulus is None:
+        return ()
+    message = "dc_stimulus must be a DCStimulus, a list of them, or None"
+    if isinstance(dc_stimulus, DCStimulus):
+        return (dc_stimulus,)
+    if isinstance(dc_stimulus, str) or not isinstance(dc_stimulus, Sequence):
+        raise CourseError(message)
+    items = tuple(dc_stimulus)
+    if not all(isinstance(item, DCStimulus) for item in items):
+        raise CourseError(message)
+    return items
+
+
 # The published UVB course, transcribed from the 25 dose_k_a / dose_k_b event pairs of
 # psor_v8_4: session k starts at time_uvb + offset, sets uv_dose to the dose, and ends
 # a_time = 1 day later. Three sessions a week for 8 weeks plus one, doses rising from 0.7 to
@@ -280,11 +361,19 @@ class SkinState:
 _MODULATED = ("t2", "t20", "il232", "il1720", "tnf20", "sc2", "ta2")
 
 
-def _make_rhs(p: SkinParameters, stim: float, uv: float, fixed: Mapping[str, float], dynamic):
+def _make_rhs(
+    p: SkinParameters,
+    stim: float,
+    uv: float,
+    fixed: Mapping[str, float],
+    dynamic,
+    memory: TissueMemory | None = None,
+):
     """Build the ODE right-hand side for one segment with constant stimulus and UVB dose.
 
     ``fixed`` multiplies parameters for the whole segment (constant therapies); ``dynamic`` is a
-    tuple of therapies whose multipliers change within the segment (MSC exposure).
+    tuple of therapies whose multipliers change within the segment (MSC exposure). With a
+    ``memory`` compartment the state has an 11th variable (see :class:`TissueMemory`).
     Plain-float arithmetic: for ten variables it is several times faster than numpy arrays.
     """
     t2_0 = p.t2 * fixed.get("t2", 1.0)
@@ -366,7 +455,38 @@ def _make_rhs(p: SkinParameters, stim: float, uv: float, fixed: Mapping[str, flo
         J[9, 8], J[9, 9] = a_base, -a20
         return J
 
-    return rhs, jac
+    if memory is None:
+        return rhs, jac
+    return _with_memory(rhs, jac, rates, memory, t_min, p.t_max)
+
+
+def _with_memory(rhs, jac, rates, memory: TissueMemory, t_low: float, t_high: float):
+    """Extend a 10-variable right-hand side with the memory compartment (11th variable)."""
+    gain, build, fade = memory.gain, 1.0 / memory.build_days, 1.0 / memory.fade_days
+    span = t_high - t_low
+
+    def rhs_m(t, y):
+        T, IL23, M = y[0], y[2], y[10]
+        out = rhs(t, y[:10])
+        out[0] += rates(t)[0] * gain * M * IL23
+        inflamed = min(max((T - t_low) / span, 0.0), 1.0)
+        out.append(inflamed * (1.0 - M) * build - M * fade)
+        return out
+
+    def jac_m(t, y):
+        T, IL23, M = y[0], y[2], y[10]
+        J = np.zeros((11, 11))
+        J[:10, :10] = jac(t, y[:10])
+        t2 = rates(t)[0]
+        J[0, 2] += t2 * gain * M
+        J[0, 10] = t2 * gain * IL23
+        inflamed = (T - t_low) / span
+        if 0.0 < inflamed < 1.0:
+            J[10, 0] = (1.0 - M) * build / span
+        J[10, 10] = -min(max(inflamed, 0.0), 1.0) * build - fade
+        return J
+
+    return rhs_m, jac_m
 
 
 def _turnover(y: np.ndarray, p: SkinParameters) -> np.ndarray:
@@ -615,12 +735,16 @@ class SkinResult:
         Parameters without therapy (the steady states ``final_state`` compares with).
     therapies : tuple
         The therapies that acted during the simulation (their clock is ``t``).
+    memory : ndarray or None
+        The memory compartment (0-1) at each day when a :class:`TissueMemory` was simulated,
+        else None.
     """
 
     t: np.ndarray
     y: np.ndarray
     params: SkinParameters
     therapies: tuple = ()
+    memory: np.ndarray | None = None
 
     def __getattr__(self, name: str) -> np.ndarray:
         if name in STATE_NAMES:
@@ -724,10 +848,10 @@ def _start_vector(start, p: SkinParameters) -> np.ndarray:
     return values
 
 
-def _segments(days: float, dc_stimulus, therapies, uvb) -> list[tuple[float, float]]:
+def _segments(days: float, stimuli, therapies, uvb) -> list[tuple[float, float]]:
     cuts = {0.0, days}
-    if dc_stimulus is not None:
-        cuts.update((dc_stimulus.start, dc_stimulus.end))
+    for stimulus in stimuli:
+        cuts.update((stimulus.start, stimulus.end))
     if uvb is not None:
         cuts.update(uvb.breakpoints())
     for therapy in therapies:
@@ -736,13 +860,14 @@ def _segments(days: float, dc_stimulus, therapies, uvb) -> list[tuple[float, flo
     return list(itertools.pairwise(edges))
 
 
-def _check_inputs(params, days, dc_stimulus, therapies, uvb):
+def _check_inputs(params, days, dc_stimulus, therapies, uvb, memory=None):
     p = SkinParameters() if params is None else params
     if not isinstance(p, SkinParameters):
         raise CourseError(f"params must be SkinParameters, got {type(p).__name__}")
     days = check_positive("days (simulation horizon)", days)
-    if dc_stimulus is not None and not isinstance(dc_stimulus, DCStimulus):
-        raise CourseError("dc_stimulus must be a DCStimulus or None")
+    stimuli = _stimuli(dc_stimulus)
+    if memory is not None and not isinstance(memory, TissueMemory):
+        raise CourseError("memory must be a TissueMemory or None")
     if uvb is not None and not isinstance(uvb, UVBCourse):
         raise CourseError("uvb must be a UVBCourse or None")
     therapies = tuple(therapies)
@@ -751,16 +876,12 @@ def _check_inputs(params, days, dc_stimulus, therapies, uvb):
             raise CourseError(
                 f"therapies must be ConstantEffect or MSCTherapy, got {type(therapy).__name__}"
             )
-    return p, days, therapies
+    return p, days, stimuli, therapies
 
 
-def _segment_inputs(p, a, b, dc_stimulus, therapies, uvb):
+def _segment_inputs(p, a, b, stimuli, therapies, uvb):
     mid = 0.5 * (a + b)
-    stim = (
-        dc_stimulus.rate
-        if dc_stimulus is not None and dc_stimulus.start <= mid < dc_stimulus.end
-        else 0.0
-    )
+    stim = sum(item.rate for item in stimuli if item.start <= mid < item.end)
     uv = uvb.dose_at(mid) if uvb is not None else 0.0
     fixed: dict[str, float] = {}
     dynamic = []
@@ -794,10 +915,11 @@ def simulate_skin(
     *,
     days: float,
     start: str | Sequence[float] | SkinState = "healthy",
-    dc_stimulus: DCStimulus | None = None,
+    dc_stimulus: DCStimulus | Sequence[DCStimulus] | None = None,
     therapies: Sequence[ConstantEffect | MSCTherapy] = (),
     uvb: UVBCourse | None = None,
     t_eval: Sequence[float] | None = None,
+    memory: TissueMemory | None = None,
 ) -> SkinResult:
     """Simulate the skin circuit for ``days`` days.
 
@@ -814,14 +936,18 @@ def simulate_skin(
         Horizon (> 0).
     start : "healthy", "psoriatic", SkinState or 10 numbers
         Initial state; the named ones are the computed steady states of ``params``.
-    dc_stimulus : DCStimulus, optional
-        Extra dendritic-cell influx, e.g. ``DCStimulus()`` (3000/day for 4 days from day 150).
+    dc_stimulus : DCStimulus or sequence of DCStimulus, optional
+        Extra dendritic-cell influx, e.g. ``DCStimulus()`` (3000/day for 4 days from day 150);
+        several pulses (an onset and a later trigger) add up where they overlap.
     therapies : sequence of ConstantEffect or MSCTherapy
         Treatments (see :mod:`mscpso_edu.models.therapy`); their effects multiply.
     uvb : UVBCourse, optional
         UVB phototherapy, e.g. ``UVBCourse.published(300)``.
     t_eval : sequence of float, optional
         Output days (increasing, within ``[0, days]``); default 4 points per day.
+    memory : TissueMemory, optional
+        The illustrative tissue-memory compartment (not in the published model); None (the
+        default) runs the published model unchanged.
 
     Returns
     -------
@@ -833,20 +959,24 @@ def simulate_skin(
     >>> result.final_state
     'psoriatic'
     """
-    p, days, therapies = _check_inputs(params, days, dc_stimulus, therapies, uvb)
+    p, days, stimuli, therapies = _check_inputs(params, days, dc_stimulus, therapies, uvb, memory)
     grid = _time_grid(days, t_eval)
     y0 = _start_vector(start, p)
-    return _simulate_cached(p, days, tuple(y0), dc_stimulus, therapies, uvb, tuple(grid.tolist()))
+    if memory is not None:
+        y0 = np.append(y0, memory.start_level(start))
+    return _simulate_cached(
+        p, days, tuple(y0), stimuli, therapies, uvb, tuple(grid.tolist()), memory
+    )
 
 
 @lru_cache(maxsize=64)
-def _simulate_cached(p, days, y0, dc_stimulus, therapies, uvb, grid) -> SkinResult:
+def _simulate_cached(p, days, y0, stimuli, therapies, uvb, grid, memory=None) -> SkinResult:
     grid = np.asarray(grid)
-    out = np.empty((10, grid.size))
     y = np.asarray(y0, dtype=float)
+    out = np.empty((y.size, grid.size))
     out[:, grid == 0.0] = y[:, None]
-    for a, b in _segments(days, dc_stimulus, therapies, uvb):
-        rhs, jac = _make_rhs(p, *_segment_inputs(p, a, b, dc_stimulus, therapies, uvb))
+    for a, b in _segments(days, stimuli, therapies, uvb):
+        rhs, jac = _make_rhs(p, *_segment_inputs(p, a, b, stimuli, therapies, uvb), memory)
         inside = (grid > a) & (grid <= b)
         times = np.concatenate(([a], grid[inside]))
         if times[-1] < b:
@@ -870,7 +1000,91 @@ def _simulate_cached(p, days, y0, dc_stimulus, therapies, uvb, grid) -> SkinResu
         y = states[-1]
     out.setflags(write=False)
     grid.setflags(write=False)
-    return SkinResult(t=grid, y=out, params=p, therapies=tuple(therapies))
+    trace = out[10] if memory is not None else None
+    return SkinResult(t=grid, y=out[:10], params=p, therapies=tuple(therapies), memory=trace)
+
+
+#: The remission course of :func:`relapse_trigger_threshold`: a strong anti-IL-17 course
+#: (effect 0.9 for 28 days from day 0). Strength and length are illustrative; the mapping of a
+#: biologic onto the model is OUR INTERPRETATION (see :mod:`mscpso_edu.models.therapy`).
+REMISSION_STRENGTH = 0.9
+REMISSION_DAYS = 28.0
+
+
+def relapse_trigger_threshold(
+    *,
+    memory: TissueMemory | None = None,
+    trigger_day: float = 180.0,
+    trigger_days: float = 4.0,
+    therapies: Sequence[ConstantEffect | MSCTherapy] | None = None,
+    params: SkinParameters | None = None,
+    follow_up: float = 365.0,
+    tolerance: float = 5.0,
+    max_rate: float = 20000.0,
+) -> float:
+    """The smallest later trigger that makes treated, healed skin relapse in the model.
+
+    Skin starts psoriatic, is treated (by default anti-IL-17 at effect 0.9 for 28 days, which
+    heals it), and on ``trigger_day`` receives a dendritic-cell pulse of some rate for
+    ``trigger_days`` days. The returned rate (DCs/mm² per day) is the smallest that leaves the skin
+    psoriatic ``follow_up`` days after the pulse, found by bisection to ``tolerance``.
+
+    Parameters
+    ----------
+    memory : TissueMemory, optional
+        The illustrative memory compartment; None runs the published model.
+    trigger_day, trigger_days : float
+        When the later trigger starts, and how long it lasts (days).
+    therapies : sequence, optional
+        The remission course (default: :func:`~mscpso_edu.models.therapy.biologic` anti-IL-17,
+        :data:`REMISSION_STRENGTH` for :data:`REMISSION_DAYS` days from day 0).
+    params : SkinParameters, optional
+        Defaults to the SBML values.
+    follow_up, tolerance, max_rate : float
+        Days observed after the pulse; bisection tolerance and upper limit (DCs/mm²/day).
+
+    Returns
+    -------
+    float
+        The threshold rate; 0.0 if the skin is psoriatic at the end even without a trigger.
+
+    Raises
+    ------
+    CourseError
+        If even ``max_rate`` does not make the skin relapse.
+    """
+    if therapies is None:
+        therapies = (biologic("anti_il17", REMISSION_STRENGTH, 0.0, REMISSION_DAYS),)
+    trigger_day = check_positive("trigger day", trigger_day)
+    trigger_days = check_positive("trigger duration (days)", trigger_days)
+    days = trigger_day + trigger_days + check_positive("follow-up (days)", follow_up)
+    grid = (0.0, days)
+
+    def relapses(rate: float) -> bool:
+        pulse = (DCStimulus(trigger_day, trigger_days, rate),) if rate > 0 else ()
+        result = simulate_skin(
+            params,
+            days=days,
+            start="psoriatic",
+            dc_stimulus=pulse,
+            therapies=tuple(therapies),
+            memory=memory,
+            t_eval=grid,
+        )
+        return result.final_state == "psoriatic"
+
+    if relapses(0.0):
+        return 0.0
+    if not relapses(max_rate):
+        raise CourseError(f"even a trigger of {max_rate:g} DCs/mm² per day does not relapse")
+    low, high = 0.0, float(max_rate)
+    while high - low > tolerance:
+        mid = 0.5 * (low + high)
+        if relapses(mid):
+            high = mid
+        else:
+            low = mid
+    return high
 
 
 def simulate_skin_fixed_step(
@@ -879,7 +1093,7 @@ def simulate_skin_fixed_step(
     days: float,
     dt: float = 0.001,
     start: str | Sequence[float] | SkinState = "healthy",
-    dc_stimulus: DCStimulus | None = None,
+    dc_stimulus: DCStimulus | Sequence[DCStimulus] | None = None,
     therapies: Sequence[ConstantEffect | MSCTherapy] = (),
     uvb: UVBCourse | None = None,
 ) -> SkinResult:
@@ -889,7 +1103,7 @@ def simulate_skin_fixed_step(
     independent check. Inputs are re-evaluated at every step; results are returned every
     0.25 day. Not cached.
     """
-    p, days, therapies = _check_inputs(params, days, dc_stimulus, therapies, uvb)
+    p, days, stimuli, therapies = _check_inputs(params, days, dc_stimulus, therapies, uvb)
     dt = check_positive("dt (days)", dt)
     steps = math.ceil(days / dt)
     dt = days / steps
@@ -898,7 +1112,7 @@ def simulate_skin_fixed_step(
     times, states = [0.0], [y.copy()]
     for i in range(steps):
         t = i * dt
-        rhs, _ = _make_rhs(p, *_segment_inputs(p, t, t + dt, dc_stimulus, therapies, uvb))
+        rhs, _ = _make_rhs(p, *_segment_inputs(p, t, t + dt, stimuli, therapies, uvb))
         k1 = np.asarray(rhs(t, y))
         k2 = np.asarray(rhs(t + dt / 2, y + dt / 2 * k1))
         k3 = np.asarray(rhs(t + dt / 2, y + dt / 2 * k2))

@@ -5,6 +5,49 @@ a title with the estimated time, learning objectives with ids, prerequisites, on
 imports, numbered sections, an Explore activity, two figures drawn by the package, a mid-lesson
 check, key points, generated references and the end-of-lesson quiz. Notebooks are committed without
 outputs and with the standard ``python3`` kernel. Each problem names the notebook and the cell.
+
+Predict, think, and meet the misconceptions (issue 16)
+------------------------------------------------------
+Three teaching moves are checked too (see ``PEDAGOGY.md``); a question's ``role`` in the bank says
+where the lesson asks it, and the end-of-lesson quiz (``quiz.show``) leaves every such question out,
+so it never repeats what the lesson asked on the way.
+
+1. **Predict before every explorer.** The code cell just before an explorer call (Markdown may sit
+   between them) is ``quiz.check("NN_slug", "predict_...")`` with questions marked
+   ``role: prediction``. Nothing earlier in the lesson may answer it: no earlier call of the same
+   explorer, and no figure listed for it in :data:`EXPLORER_SPOILERS`. The first cell after the
+   explorer is Markdown with the "What to notice" explanation::
+
+       **Predict first:** ... (Markdown)
+       quiz.check("05_dendritic_cells", "predict_duration")      # role: prediction
+       widgets.explore_skin_circuit()
+       #### What to notice ... (Markdown: why it came out that way)
+
+2. **Every Think prompt gets a recorded answer and a discussion.** A heading ``#### Think`` is the
+   last heading of its Markdown cell, and the next code cell is
+   ``quiz.check("NN_slug", "think_...")`` with one ``type: reflection``, ``role: think`` question.
+   Its ``prompt`` is the question, ``guidance`` says what a good answer weighs, and its
+   ``explanation`` is the expert discussion, citing ``[refid]`` sources. The learner saves an answer
+   (recorded, 0 points), then the discussion opens; the static site keeps it behind ``<details>``::
+
+       - id: think_threshold
+         type: reflection
+         role: think
+         objectives: [01.f]
+         prompt: Why might a short treatment ...?
+         guidance: A good answer names ...
+         explanation: |
+           An expert would say ... [shmarov2022].
+         references: [shmarov2022]
+
+3. **Common misconceptions.** A Markdown cell headed ``## Common misconceptions`` lists 3 to 5
+   bullets, each opening with the belief in bold quotes as learners or patients hold it, then the
+   correction with an inline citation: ``- **"MSCs engraft in the plaque."** Most ... [Eggenhofer
+   2012].``
+
+Every other question a lesson asks mid-way (``quiz.check`` outside those two places) is marked
+``role: check``. Lessons in :data:`NOT_YET_CONVERTED` are exempt from these three rules until their
+authors convert them; remove a lesson from that set when it passes.
 """
 
 from __future__ import annotations
@@ -20,8 +63,11 @@ from .errors import CourseError, Problem
 from .paths import lessons_dir, quizzes_dir
 
 __all__ = [
+    "EXPLORERS",
+    "EXPLORER_SPOILERS",
     "LOOP_KINDS",
     "MEASURABLE_VERBS",
+    "NOT_YET_CONVERTED",
     "Lesson",
     "check_lessons",
     "lint_notebook",
@@ -45,6 +91,30 @@ MEASURABLE_VERBS = frozenset(
     }
 )  # fmt: skip
 ALLOWED_IMPORT_ROOTS = frozenset({"mscpso_edu", "numpy", "matplotlib"})
+
+#: ``widgets`` calls that are explorers (the learner moves a control and sees a result); every
+#: ``explore_*`` function is one too. ``widgets.evidence_table`` is a table, not an explorer.
+EXPLORERS = frozenset({"pasi_calculator", "isct_classifier", "design_therapy"})
+
+#: Figures that show what an explorer would show, so they may not come before its prediction.
+EXPLORER_SPOILERS: dict[str, frozenset[str]] = {
+    "explore_skin_circuit": frozenset({"treatment_outcome_map"}),
+    "explore_keratinocytes": frozenset({"treatment_outcome_map", "keratinocyte_compartments"}),
+}
+
+#: Lessons not yet converted to the predict / think / misconceptions rules (issue 16). Their
+#: authors remove them one by one; the set must end empty.
+NOT_YET_CONVERTED = frozenset(
+    {
+        "00_start_here", "01_psoriasis", "02_mscs", "03_keratinocytes", "04_neutrophils",
+        "05_dendritic_cells", "06_t_cells", "07_whole_circuit", "08_clinical_evidence",
+        "09_challenges", "10_cell_free", "11_capstone",
+    }
+)  # fmt: skip
+
+THINK_PATTERN = re.compile(r"^#{2,6} Think\b", re.MULTILINE)
+MISCONCEPTIONS_PATTERN = re.compile(r"^#{2,3} Common misconceptions\s*$", re.MULTILINE)
+MISCONCEPTION_BULLET = re.compile(r'^[-*]\s+\*\*["“].+?["”]\*\*\s*\S')
 
 
 @dataclass(frozen=True)
@@ -334,6 +404,10 @@ def lint_notebook(path: str | Path, *, require_bank: bool = True) -> list[Proble
         else:
             _check_citations(lesson, *bibliography[0], problem)
 
+    # 12. Predict before explorers, discuss every Think prompt, name the misconceptions.
+    if lesson.stem not in NOT_YET_CONVERTED:
+        _check_active_learning(lesson, trees, problem)
+
     # 11. The end-of-lesson quiz, last, with the lesson's own bank.
     last = code_cells[-1]
     show = [c for c in quiz_calls.get(last, []) if c.func.attr == "show"]
@@ -350,6 +424,181 @@ def lint_notebook(path: str | Path, *, require_bank: bool = True) -> list[Proble
         if not bank.is_file():
             problem(None, f"no question bank {bank.name} in {bank.parent}")
     return problems
+
+
+def _explorer_calls(tree: ast.AST) -> list[str]:
+    return [
+        call.func.attr
+        for call in _calls(tree, "widgets")
+        if call.func.attr.startswith("explore_") or call.func.attr in EXPLORERS
+    ]
+
+
+def _check_ids(tree: ast.AST) -> tuple[str | None, list[str]] | None:
+    """``(slug, ids)`` when the cell is one ``quiz.check("slug", "id", ...)`` call, else None."""
+    calls = [c for c in _calls(tree, "quiz") if c.func.attr == "check"]
+    if len(calls) != 1:
+        return None
+    args = [a.value if isinstance(a, ast.Constant) else None for a in calls[0].args]
+    if not args or not all(isinstance(a, str) for a in args):
+        return (None, [])
+    return args[0], list(args[1:])
+
+
+def _check_active_learning(lesson: Lesson, trees: dict[int, ast.AST], problem) -> None:
+    """Predictions before explorers, a discussed answer after every Think, misconceptions."""
+    from .quiz.bank import load_bank
+
+    cells = lesson.cells
+    try:
+        bank = load_bank(lesson.stem)
+    except CourseError as error:
+        problem(None, f"cannot read the lesson's bank to check its roles: {error.message}")
+        return
+    questions = {question.id: question for question in bank}
+    code = sorted(trees)
+    placed: dict[int, str] = {}  # check cell -> the role its place calls for
+
+    # Predictions: the code cell before each explorer is a check of prediction questions, and
+    # nothing before that check shows the same result.
+    shown: dict[str, int] = {}  # name of a widgets/diagrams call -> first cell showing it
+    for index in code:
+        for call in _calls(trees[index], "widgets") + _calls(trees[index], "diagrams"):
+            shown.setdefault(call.func.attr, index)
+    for index in code:
+        for name in _explorer_calls(trees[index]):
+            earlier = [i for i in code if i < index]
+            prediction = earlier[-1] if earlier else None
+            found = _check_ids(trees[prediction]) if prediction is not None else None
+            if not found or not found[1]:
+                problem(
+                    index,
+                    f"explorer {name}() needs a recorded prediction just before it: a code cell "
+                    f'quiz.check("{lesson.stem}", "...") with role: prediction questions',
+                )
+                continue
+            placed[prediction] = "prediction"
+            for spoiler in sorted({name} | EXPLORER_SPOILERS.get(name, frozenset())):
+                first = shown.get(spoiler)
+                if first is not None and first < prediction:
+                    problem(
+                        first,
+                        f"{spoiler}() shows what the explorer {name}() in cell {index} shows, "
+                        f"before its prediction (cell {prediction}): move it after the explorer",
+                    )
+            after = index + 1
+            if (
+                after >= len(cells)
+                or cells[after].get("cell_type") != "markdown"
+                or not re.search(r"What to notice", _source(cells[after]))
+            ):
+                problem(
+                    index,
+                    f"explorer {name}() must be followed by a Markdown cell with 'What to notice' "
+                    "(why it came out that way)",
+                )
+
+    # Think prompts: each is followed by its recorded answer and the expert discussion.
+    for index, cell in enumerate(cells):
+        if cell.get("cell_type") != "markdown" or not THINK_PATTERN.search(_source(cell)):
+            continue
+        text = _source(cell)
+        last_heading = [line for line in text.splitlines() if line.startswith("#")][-1]
+        if not THINK_PATTERN.match(last_heading):
+            problem(
+                index,
+                "a Think prompt must end its Markdown cell (split the cell after it), so its "
+                "answer box comes next",
+            )
+            continue
+        following = [i for i in code if i > index]
+        found = _check_ids(trees[following[0]]) if following else None
+        if not found or len(found[1]) != 1:
+            problem(
+                index,
+                "a Think prompt must be followed by its recorded answer: a code cell "
+                f'quiz.check("{lesson.stem}", "think_...") with one role: think question',
+            )
+            continue
+        placed[following[0]] = "think"
+
+    # Every question a lesson asks on the way carries the role of its place.
+    for index in code:
+        found = _check_ids(trees[index])
+        if found is None:
+            continue
+        slug, ids = found
+        if slug != lesson.stem:
+            if slug is not None:
+                problem(index, f"a check in this lesson asks bank {slug!r}; use {lesson.stem!r}")
+            continue
+        role = placed.get(index, "check")
+        for question_id in ids:
+            question = questions.get(question_id)
+            if question is None:
+                problem(index, f"no question {question_id!r} in {bank.path.name}")
+                continue
+            if question.role != role:
+                problem(
+                    index,
+                    f"question {question_id!r} is asked as a {role} here: give it "
+                    f"'role: {role}' in {bank.path.name} (it has {question.role!r})",
+                )
+            if role == "think":
+                _check_think_question(question, bank.path.name, index, problem)
+
+    # Common misconceptions.
+    misconceptions_at = _heading_cell(cells, MISCONCEPTIONS_PATTERN.pattern)
+    if misconceptions_at is None:
+        problem(None, "no '## Common misconceptions' cell (3 to 5 beliefs, each corrected)")
+        return
+    text = _source(cells[misconceptions_at])
+    bullets = _whole_bullets(text[MISCONCEPTIONS_PATTERN.search(text).end() :])
+    if not 3 <= len(bullets) <= 5:
+        problem(
+            misconceptions_at, f"common misconceptions need 3 to 5 bullets, found {len(bullets)}"
+        )
+    for bullet in bullets:
+        if not MISCONCEPTION_BULLET.match(bullet):
+            problem(
+                misconceptions_at,
+                f"misconception {bullet[:40]!r} must open with the belief in bold quotes: "
+                '- **"..."** then the correction',
+            )
+        elif not CITATION_PATTERN.search(bullet):
+            problem(
+                misconceptions_at,
+                f"misconception {bullet[:40]!r} needs a cited reason, e.g. [Author 2020]",
+            )
+
+
+def _whole_bullets(text: str) -> list[str]:
+    """Top-level bullets up to the next heading, each with its indented continuation lines."""
+    bullets: list[str] = []
+    for line in text.splitlines():
+        if line.startswith("#"):
+            break
+        if BULLET_PATTERN.match(line) and not line.startswith(" "):
+            bullets.append(line.strip())
+        elif bullets and line.startswith(" ") and line.strip():
+            bullets[-1] += " " + line.strip()
+    return bullets
+
+
+def _check_think_question(question, bank_name: str, index: int, problem) -> None:
+    from .quiz.questions import ReflectionQuestion
+
+    if not isinstance(question, ReflectionQuestion):
+        problem(index, f"Think question {question.id!r} must be type: reflection in {bank_name}")
+        return
+    if not question.guidance.strip():
+        problem(index, f"Think question {question.id!r} needs guidance (what a good answer weighs)")
+    if not re.search(r"\[[a-z]+\d{4}[a-z]?(?:, ?[a-z]+\d{4}[a-z]?)*\]", question.explanation):
+        problem(
+            index,
+            f"Think question {question.id!r}: its explanation is the expert discussion and must "
+            "cite its sources as [refid]",
+        )
 
 
 _ONE_CITATION = r"[A-Z][\w'\- ]*? \d{4}[a-z]?"

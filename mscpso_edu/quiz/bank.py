@@ -395,6 +395,7 @@ def _common(raw: Mapping[str, Any], line: int | None) -> dict[str, Any]:
         "references": tuple(raw["references"]),
         "hints": tuple(raw.get("hints", ())),
         "mode": raw.get("mode"),
+        "role": raw.get("role"),
         "line": line,
     }
 

@@ -156,6 +156,9 @@ class Question:
         Optional hints, revealed one at a time.
     mode
         ``"practice"`` or ``"exam"``; None means "as the bank says".
+    role
+        Where the lesson asks it: ``"check"``, ``"prediction"`` (before an explorer) or
+        ``"think"`` (a Think prompt's recorded answer); None for end-of-lesson questions.
     line
         Line of the question in its bank file (for messages), or None.
     """
@@ -169,6 +172,7 @@ class Question:
     references: tuple[str, ...] = ()
     hints: tuple[str, ...] = ()
     mode: str | None = None
+    role: str | None = None
     line: int | None = None
 
     def grade(self, response: Any) -> Result:  # pragma: no cover - every subclass overrides
@@ -551,6 +555,7 @@ class ComputedQuestion(Question):
             references=self.references,
             hints=tuple(fill_template(hint, values) for hint in self.hints),
             mode=self.mode,
+            role=self.role,
             line=self.line,
             answer=drawn.answer,
             tolerance=self.tolerance,

@@ -84,6 +84,8 @@ def question_html(question: q.Question, number: int) -> str:
     sources = "; ".join(_cite(ref) for ref in question.references)
     sources_html = f"<p><small>Sources: {render_inline(sources)}</small></p>" if sources else ""
     summary = "Show a model answer" if isinstance(question, q.ReflectionQuestion) else "Show answer"
+    if question.role == "think":
+        summary = "Write your answer first, then open the expert discussion"
     return (
         f'<section class="mscpso-static-question" id="q-{html.escape(question.id)}">'
         f"<p><strong>Question {number}</strong> <small>({points})</small></p>"

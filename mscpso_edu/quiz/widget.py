@@ -260,8 +260,10 @@ class QuestionPanel:
         )
         explanation = cite_ids(self.question.explanation, _cite)
         sources = "; ".join(_cite(ref) for ref in self.question.references)
+        # A Think prompt's explanation is the expert discussion, opened once the answer is saved.
+        label = "Expert discussion" if self.question.role == "think" else "Explanation"
         self.explanation.value = (
-            f"<details open><summary>Explanation</summary>{render(explanation)}"
+            f"<details open><summary>{label}</summary>{render(explanation)}"
             f"<p><small>Sources: {render_inline(sources)}</small></p></details>"
         )
         self.status.value = self._status_text()
@@ -481,7 +483,10 @@ class QuizWidget(widgets.VBox):
 
 
 def show(slug: str, **options: Any) -> QuizWidget:
-    """Return the end-of-lesson quiz of lesson ``slug`` (all questions of its bank).
+    """Return the end-of-lesson quiz of lesson ``slug``.
+
+    It holds the bank's questions that the lesson does not ask on the way (those without a
+    ``role``: checks, predictions and Think prompts are answered in the lesson, not again here).
 
     Parameters
     ----------
@@ -493,7 +498,8 @@ def show(slug: str, **options: Any) -> QuizWidget:
     bank = load_bank(slug)
     options.setdefault("title", f"Quiz: {bank.title}")
     options.setdefault("submittable", True)
-    return QuizWidget(bank, **options)
+    end_of_lesson = tuple(question.id for question in bank if question.role is None)
+    return QuizWidget(bank, end_of_lesson or None, **options)
 
 
 def check(slug: str, *question_ids: str, **options: Any) -> QuizWidget:

@@ -26,6 +26,7 @@ ROLE_COLOURS: dict[str, str] = {
     "psoriatic": OKABE_ITO["vermillion"],
     "msc": OKABE_ITO["bluish_green"],
     "activates": OKABE_ITO["vermillion"],
+    "trigger": OKABE_ITO["vermillion"],  # a later trigger is a DC activation too
     "inhibits": OKABE_ITO["blue"],
     "neutral": "#555555",
     "therapy": OKABE_ITO["reddish_purple"],

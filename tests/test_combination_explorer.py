@@ -45,3 +45,20 @@ def test_only_mechanisms_switched_on_become_therapies():
     assert (effect.mechanism, effect.strength, effect.duration) == ("keratinocyte", 0.4, 28.0)
     with pytest.raises(CourseError):
         combination_therapies(values | {"keratinocyte": 1.5})
+
+
+def test_a_later_trigger_relapses_the_healed_biologic_arm_and_memory_lowers_the_push():
+    explorer = explore_combination()
+    explorer.controls["compare_biologic"].value = True
+    explorer.controls["biologic_days"].value = 28  # a 4-week course at strength 0.9
+    assert "anti-IL-17: healthy" in final_states(explorer)
+    explorer.controls["trigger_day"].value = 200
+    explorer.controls["trigger_rate"].value = 1500.0  # below the threshold without memory
+    assert "anti-IL-17: healthy" in final_states(explorer)
+    explorer.controls["memory"].value = True  # the same push now relapses healed skin
+    assert "anti-IL-17: psoriatic" in final_states(explorer)
+    assert "Tissue memory on" in final_states(explorer)
+    explorer.controls["memory"].value = False
+    explorer.controls["trigger_rate"].value = 3000.0  # the model's own onset pulse
+    assert "anti-IL-17: psoriatic" in final_states(explorer)
+    assert explorer.error.value == ""

@@ -119,6 +119,23 @@ def test_skin_circuit_without_onset_stimulus_stays_healthy():
     assert "untreated: 0.00, healthy" in explorer.readout.value
 
 
+def test_skin_circuit_later_trigger_relapses_healed_skin_and_memory_lowers_the_push():
+    explorer = explore_skin_circuit()
+    # Defaults heal the skin (tolerogenic DCs 0.5 for 28 days from day 120).
+    assert "healthy (turnover" in explorer.readout.value
+    explorer.controls["trigger_day"].value = 280
+    explorer.controls["trigger_rate"].value = 3000.0  # the model's onset pulse, again
+    assert "psoriatic (turnover" in explorer.readout.value
+    assert "Later trigger: 3000" in explorer.readout.value
+    explorer.controls["trigger_day"].value = 180
+    explorer.controls["trigger_rate"].value = 2500.0  # not enough, within the year, without memory
+    assert "healthy (turnover" in explorer.readout.value
+    explorer.controls["memory"].value = True  # memory built during the plaque lowers the bar
+    assert "psoriatic (turnover" in explorer.readout.value
+    explorer.controls["trigger_day"].value = 100  # a push before treatment starts is absorbed
+    assert explorer.error.value == ""
+
+
 def test_skin_circuit_comparisons_report_their_outcome():
     explorer = explore_skin_circuit()
     explorer.controls["compare_uvb"].value = True

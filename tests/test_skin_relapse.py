@@ -15,6 +15,11 @@ from mscpso_edu.models import (
     SkinParameters,
     TissueMemory,
     biologic,
+    healthy_state,
+    healthy_state_limit,
+    kinetics_comparison,
+    psoriatic_state,
+    relapse_comparison,
     relapse_trigger_threshold,
     simulate_skin,
     steady_states,
@@ -109,3 +114,36 @@ def test_bad_memory_parameters_give_readable_errors():
         TissueMemory(initial=2.0)
     with pytest.raises(CourseError, match="fade_days"):
         TissueMemory(fade_days=0)
+
+
+# --- numbers that agree with the measured ones, or say why not --------------------------------
+
+
+def test_healthy_state_limit_is_a_fold_just_above_the_published_il17_per_t_cell():
+    limit = healthy_state_limit("il172")
+    base = SkinParameters()
+    below = base.replace(il172=base.il172 * (limit - 0.002))
+    above = base.replace(il172=base.il172 * (limit + 0.002))
+    assert 1.0 < limit < 1.025  # the lesson 04 slider (steps of 0.025) first loses it at 1.025
+    assert sum(s.stable for s in steady_states(below)) == 2
+    assert sum(s.stable for s in steady_states(above)) == 1
+    with pytest.raises(CourseError, match="unknown skin parameter"):
+        healthy_state_limit("nope")
+
+
+def test_kinetics_comparison_sets_the_model_beside_weinstein_1985():
+    table = str(kinetics_comparison())
+    for number in ("27,000", "52,000", "1,246", "35,000"):  # read from facts.yaml
+        assert number in table
+    healthy, psoriatic = healthy_state(), psoriatic_state()
+    assert f"{healthy.turnover_days:.1f}" in table
+    assert f"{psoriatic.turnover_days:.1f}" in table
+    assert "28.1×" in table  # measured production rises 28-fold; the model's much less
+
+
+def test_relapse_comparison_shows_computed_thresholds_and_cited_clinical_facts():
+    note = str(relapse_comparison())
+    assert f"{relapse_trigger_threshold():,.0f}" in note
+    assert f"{relapse_trigger_threshold(memory=TissueMemory()):,.0f}" in note
+    for cite in ("[Matos 2017]", "[Lebwohl 2024]", "[Masson Regnault 2022]", "[Boztepe 2006]"):
+        assert cite in note

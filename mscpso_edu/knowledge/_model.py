@@ -764,7 +764,9 @@ def _read_facts(reader: _Reader, data: Any, uses: _RefUse) -> dict[str, Fact]:
     out: dict[str, Fact] = {}
     for entry in reader.entries(data, "facts"):
         complete = reader.check_keys(
-            entry, ("id", "topic", "context", "statement", "refs"), ("values", "unit")
+            entry,
+            ("id", "topic", "context", "statement", "refs"),
+            ("values", "unit", "support"),  # support: quotes (PROTOCOL.md); h15 checks them
         )
         fid = reader.record_id(entry, seen, "fact")
         context = reader.enum(entry, "context", CONTEXTS)

@@ -46,7 +46,7 @@ from scipy.integrate import odeint
 from scipy.optimize import brentq
 
 from ..errors import CourseError
-from ..knowledge import MarkdownText, markdown_table
+from ..knowledge import MarkdownText, fact, facts, markdown_table
 from ._validate import check_known_names, check_non_negative, check_positive
 from .therapy import ConstantEffect, MSCTherapy, biologic
 
@@ -60,7 +60,10 @@ __all__ = [
     "TissueMemory",
     "UVBCourse",
     "healthy_state",
+    "healthy_state_limit",
+    "kinetics_comparison",
     "psoriatic_state",
+    "relapse_comparison",
     "relapse_trigger_threshold",
     "simulate_skin",
     "simulate_skin_fixed_step",
@@ -622,6 +625,116 @@ def state_comparison(params: SkinParameters | None = None) -> MarkdownText:
     )
 
 
+def kinetics_comparison(params: SkinParameters | None = None) -> MarkdownText:
+    """Return the model's keratinocyte kinetics next to the measured ones, as a Markdown table.
+
+    Measured values are Weinstein, McCullough & Ross 1985 (facts ``kc_proliferative_pool`` and
+    ``kc_production``): the proliferative pool and the cells it produces per mm² per day, in
+    normal and psoriatic epidermis. The model's proliferative pool is SC + TA and its production is
+    the flow of TA cells into the differentiated compartment. The pool's turnover is pool divided
+    by production; the model's whole "turnover" (about 41 vs 14 days) adds the time cells spend in
+    its differentiated compartment.
+
+    Examples
+    --------
+    >>> print(kinetics_comparison())  # doctest: +ELLIPSIS
+    | Quantity | Model: healthy | Measured: normal | Model: psoriatic | Measured: psoriatic |
+    ...
+    """
+    p = SkinParameters() if params is None else params
+    pool, production = fact("kc_proliferative_pool").values, fact("kc_production").values
+    model = {}
+    for name, state in (("healthy", healthy_state(p)), ("psoriatic", psoriatic_state(p))):
+        C = state.IL17 + state.TNF
+        model[name] = {
+            "pool": state.SC + state.TA,
+            "production": p.ta2d * C * state.TA,
+            "turnover": state.turnover_days,
+        }
+    measured = {
+        key: {"pool": pool[key], "production": production[key]} for key in ("normal", "psoriatic")
+    }
+    for row in measured.values():
+        row["turnover"] = row["pool"] / row["production"]
+    for row in model.values():
+        row["pool_turnover"] = row["pool"] / row["production"]
+
+    def fold(table, low, high, key):
+        return table[high][key] / table[low][key]
+
+    rows = [
+        (
+            "Proliferative pool (cells/mm²)",
+            f"{model['healthy']['pool']:,.0f}",
+            f"{measured['normal']['pool']:,.0f}",
+            f"{model['psoriatic']['pool']:,.0f} "
+            f"({fold(model, 'healthy', 'psoriatic', 'pool'):.1f}×)",
+            f"{measured['psoriatic']['pool']:,.0f} "
+            f"({fold(measured, 'normal', 'psoriatic', 'pool'):.1f}×)",
+        ),
+        (
+            "Cells produced per mm² per day",
+            f"{model['healthy']['production']:,.0f}",
+            f"{measured['normal']['production']:,.0f}",
+            f"{model['psoriatic']['production']:,.0f} "
+            f"({fold(model, 'healthy', 'psoriatic', 'production'):.1f}×)",
+            f"{measured['psoriatic']['production']:,.0f} "
+            f"({fold(measured, 'normal', 'psoriatic', 'production'):.1f}×)",
+        ),
+        (
+            "Proliferative pool / production (days)",
+            f"{model['healthy']['pool_turnover']:.1f}",
+            f"{measured['normal']['turnover']:.1f}",
+            f"{model['psoriatic']['pool_turnover']:.1f}",
+            f"{measured['psoriatic']['turnover']:.1f}",
+        ),
+        (
+            "Model turnover incl. differentiated cells (days)",
+            f"{model['healthy']['turnover']:.1f}",
+            "",
+            f"{model['psoriatic']['turnover']:.1f}",
+            "",
+        ),
+    ]
+    header = [
+        "Quantity",
+        "Model: healthy",
+        "Measured: normal",
+        "Model: psoriatic",
+        "Measured: psoriatic",
+    ]
+    return markdown_table(header, rows)
+
+
+def healthy_state_limit(parameter: str = "il172", *, tolerance: float = 1e-4) -> float:
+    """The factor on ``parameter`` at which the model's healthy steady state disappears.
+
+    The healthy state and the threshold (saddle) between the two basins merge in a fold as the
+    parameter rises; above this factor only the psoriatic state exists. Found by bisection on the
+    number of stable steady states between the published value and 2 times it.
+
+    Raises :class:`CourseError` if the healthy state survives up to 2 times the published value.
+    """
+    base = SkinParameters()
+    if parameter not in base.names():
+        raise CourseError(f"unknown skin parameter {parameter!r}")
+
+    def has_healthy(factor: float) -> bool:
+        params = base.replace(**{parameter: getattr(base, parameter) * factor})
+        return _stable_pair(params)[0] is not None
+
+    low, high = 1.0, 2.0
+    if has_healthy(high):
+        raise CourseError(f"the healthy state survives doubling {parameter}")
+    while high - low > tolerance:
+        mid = 0.5 * (low + high)
+        if has_healthy(mid):
+            low = mid
+        else:
+            high = mid
+    return high
+
+
 # --- steady states as one rate constant is scaled ------------------------------------------
 
 
@@ -1085,6 +1198,34 @@ def relapse_trigger_threshold(
         else:
             low = mid
     return high
+
+
+#: Clinical relapse facts (knowledge base ids) shown beside the model by :func:`relapse_comparison`.
+RELAPSE_FACTS = ("relapse_same_sites", "relapse_secukinumab", "relapse_il23_longest", "relapse_uvb")
+
+
+def relapse_comparison() -> MarkdownText:
+    """Return the "Model vs patients" note on relapse: the model's numbers, then the clinic's.
+
+    The model's numbers are computed (:func:`relapse_trigger_threshold`, with and without the
+    illustrative :class:`TissueMemory`); the clinical ones are cited facts from the knowledge base
+    (:data:`RELAPSE_FACTS`).
+    """
+    without = relapse_trigger_threshold()
+    memory = TissueMemory()
+    with_memory = relapse_trigger_threshold(memory=memory)
+    pulse = DCStimulus()
+    model = (
+        f"**In the model** [Shmarov 2022] healed skin stays healed: after anti-IL-17 at strength "
+        f"{REMISSION_STRENGTH:g} for {REMISSION_DAYS:g} days (our interpretation of a biologic) "
+        f"the skin is healthy a year later and stays healthy unless something pushes it again. A "
+        f"later {pulse.duration:g}-day dendritic-cell pulse of at least **{without:,.0f}** DCs/mm² "
+        f"per day relapses it (the model's own onset pulse is {pulse.rate:,.0f}). With the "
+        f"illustrative tissue memory switched on (not in the published model; our interpretation "
+        f"of resident memory T cells), **{with_memory:,.0f}** is enough.\n\n"
+        "**In patients** relapse after stopping is the rule, often at the same sites:\n\n"
+    )
+    return MarkdownText(model + facts(RELAPSE_FACTS))
 
 
 def simulate_skin_fixed_step(

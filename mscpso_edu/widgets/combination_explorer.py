@@ -4,7 +4,10 @@ Every run starts from the psoriatic steady state of the Shmarov et al. 2022 mode
 MSC-like mechanisms of :data:`mscpso_edu.models.therapy.MECHANISMS` (tolerogenic DCs, fewer Th17,
 T-cell clearance, calmer keratinocytes; each mapping OUR INTERPRETATION) act together over one
 window; their effects multiply in the model. The published UVB course and an anti-IL-17 biologic
-(constant neutralisation, our interpretation) can be drawn on the same axes.
+(constant neutralisation, our interpretation) can be drawn on the same axes. A later trigger (a
+second dendritic-cell pulse, 4 days like the model's onset pulse) tests whether a remission lasts,
+and the illustrative tissue memory (:class:`~mscpso_edu.models.skin_circuit.TissueMemory`) makes
+healed skin easier to re-flare.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import numpy as np
 
 from ..models import skin_circuit, therapy
 from ..style import ROLE_COLOURS, course_style
-from ._base import Explorer, Readout, checkbox, float_slider, int_slider, new_figure
+from ._base import Explorer, Readout, TimeSpans, checkbox, float_slider, int_slider, new_figure
 
 __all__ = ["MSC_MECHANISMS", "explore_combination"]
 
@@ -46,7 +49,25 @@ def _controls() -> dict[str, Any]:
         "Biologic strength (illustrative)", 0.9, 0.1, 0.95, 0.05
     )
     controls["biologic_days"] = int_slider("Biologic lasts (days)", 84, 7, 180, 7)
+    controls["trigger_rate"] = float_slider(
+        "Later trigger: DCs/mm² per day for 4 days (0 = none)", 0.0, 0.0, 6000.0, 250.0, ".0f"
+    )
+    controls["trigger_day"] = int_slider("Later trigger on day", 240, 40, 355, 5)
+    controls["memory"] = checkbox("Tissue memory (illustrative, our interpretation)", False)
     return controls
+
+
+#: Days a later trigger lasts: the SBML's onset pulse length.
+TRIGGER_DAYS = skin_circuit.DCStimulus().duration
+
+
+def later_trigger(values: dict[str, Any]) -> tuple[skin_circuit.DCStimulus, ...]:
+    """The later trigger the controls ask for: one DC pulse, or none at rate 0."""
+    if values["trigger_rate"] <= 0:
+        return ()
+    day = float(values["trigger_day"])
+    length = min(TRIGGER_DAYS, HORIZON_DAYS - day)
+    return (skin_circuit.DCStimulus(day, length, float(values["trigger_rate"])),)
 
 
 def combination_therapies(values: dict[str, Any]) -> tuple[therapy.ConstantEffect, ...]:
@@ -72,9 +93,17 @@ def combination_therapies(values: dict[str, Any]) -> tuple[therapy.ConstantEffec
 def _solve(values: dict[str, Any]) -> dict[str, skin_circuit.SkinResult]:
     grid = np.arange(0.0, HORIZON_DAYS + 1.0)
 
+    trigger = later_trigger(values)
+    memory = skin_circuit.TissueMemory() if values["memory"] else None
+
     def run(**kwargs: Any) -> skin_circuit.SkinResult:
         return skin_circuit.simulate_skin(
-            days=HORIZON_DAYS, start="psoriatic", t_eval=grid, **kwargs
+            days=HORIZON_DAYS,
+            start="psoriatic",
+            t_eval=grid,
+            dc_stimulus=trigger,
+            memory=memory,
+            **kwargs,
         )
 
     result = {
@@ -122,6 +151,7 @@ def explore_combination() -> Explorer:
             ax.axhline(low, color=ROLE_COLOURS["healthy"], ls=":", lw=1)
             ax.axhline(high, color=ROLE_COLOURS["psoriatic"], ls=":", lw=1)
             ax.axvline(TREATMENT_DAY, color="#999999", lw=0.8)
+        spans = TimeSpans(figure.axes, roles=("trigger",))
         kc_ax.set_ylabel("Keratinocytes\n(10³/mm²)", fontsize=9)
         kc_ax.set_ylim(0, 320)
         kc_ax.legend(loc="lower left", fontsize=8, ncols=2)
@@ -148,13 +178,24 @@ def explore_combination() -> Explorer:
             f"{_ARMS[arm]['label']}: {result[arm].final_state}" for arm in _ARMS if arm in result
         )
         text = f"State at day {HORIZON_DAYS}: {states}"
+        trigger = later_trigger(values)
+        spans.set(
+            "trigger", trigger[0].start if trigger else 0.0, trigger[0].duration if trigger else 0.0
+        )
+        if trigger:
+            text += (
+                f". Later trigger: {values['trigger_rate']:g} DCs/mm² per day from day "
+                f"{values['trigger_day']}"
+            )
+        if values["memory"]:
+            text += ". Tissue memory on (illustrative)"
         alt = (
             f"Keratinocytes and PASI proxy over {HORIZON_DAYS} days from the psoriatic state. "
             f"From day {TREATMENT_DAY:g} for {values['duration']} days: {described}. {text}."
         )
         return Readout(text, alt)
 
-    dynamic = [line for pair in lines.values() for line in pair]
+    dynamic = [line for pair in lines.values() for line in pair] + spans.artists
     notes = (
         "Model: Shmarov et al. 2022 [shmarov2022], starting at its psoriatic steady state. Each "
         "MSC-like mechanism scales one link of the circuit (tolerogenic DCs: IL-23 per DC; fewer "
@@ -163,7 +204,12 @@ def explore_combination() -> Explorer:
         "interpretation</b> (the paper did not model MSCs) and the strengths are illustrative "
         "teaching controls. UVB is the paper's published course; the anti-IL-17 biologic is a "
         "constant neutralisation, our interpretation, with illustrative strength. The PASI proxy "
-        "is the model's severity index for one mm² of plaque, not a clinical PASI."
+        "is the model's severity index for one mm² of plaque, not a clinical PASI. The <b>later "
+        "trigger</b> is a second DC pulse: in the model a healed skin stays healed until such a "
+        "push, while most patients relapse within a year or two of stopping. <b>Tissue memory</b> "
+        "is not in the published model: an illustrative compartment (our interpretation of "
+        "resident memory T cells [matos2017]) that builds while skin is inflamed and lowers the "
+        "trigger needed to relapse."
     )
     return Explorer(
         title="Several therapies at once on the psoriatic skin circuit",

@@ -3,6 +3,9 @@
 The skin starts healthy; a dendritic-cell (DC) onset stimulus from day 20 may flip it to the
 psoriatic state. From the treatment day a therapy input acts for a chosen number of days, and the
 untreated course, the published UVB course and an anti-IL-17 biologic can be shown for comparison.
+A later trigger (a second DC pulse on a chosen day) shows that remission in the model holds only
+until the next push; the illustrative tissue-memory compartment
+(:class:`~mscpso_edu.models.skin_circuit.TissueMemory`) makes that push smaller.
 
 All arms share the course up to the treatment day, so it is solved once and each arm continues
 from its end state (each arm cached on its own inputs: ticking a comparison or changing the
@@ -86,6 +89,11 @@ def _controls() -> dict[str, Any]:
         "duration": int_slider("Therapy lasts (days)", 28, 1, 120),
         "compare_uvb": checkbox("Compare: published UVB course from the treatment day", False),
         "compare_biologic": checkbox("Compare: anti-IL-17 biologic from the treatment day", False),
+        "trigger_rate": float_slider(
+            "Later trigger: DCs/mm² per day for 4 days (0 = none)", 0.0, 0.0, 6000.0, 250.0, ".0f"
+        ),
+        "trigger_day": int_slider("Later trigger on day", 270, 60, 355, 5),
+        "memory": checkbox("Tissue memory (illustrative, our interpretation)", False),
     }
 
 
@@ -140,16 +148,30 @@ def _make_solver(simulate=None):
             raise CourseError(
                 f"the treatment must start after the stimulus ends (day {stimulus.end:g})"
             )
-        onset_key = ("onset", values["dc_rate"], values["dc_days"], start)
+        before, after = _split_trigger(values, start)
+        memory = skin_circuit.TissueMemory() if values["memory"] else None
+        onset_key = ("onset", values["dc_rate"], values["dc_days"], start, before, memory)
         onset = arms.get(
             onset_key,
-            lambda: run(days=start, dc_stimulus=stimulus, t_eval=np.arange(0.0, start + 1.0)),
+            lambda: run(
+                days=start,
+                dc_stimulus=(stimulus, *before),
+                t_eval=np.arange(0.0, start + 1.0),
+                **({"memory": memory} if memory else {}),
+            ),
         )
         y0 = _arm_start(onset.y[:, -1])
+        extra: dict[str, Any] = {}
+        if after:
+            extra["dc_stimulus"] = after
+        if memory is not None:
+            level = float(f"{onset.memory[-1]:.6g}")
+            extra["memory"] = skin_circuit.TissueMemory(initial=level)
         rest = HORIZON_DAYS - start
         shown = int(rest) + 1
 
         def arm(name: str, **kwargs: Any) -> skin_circuit.SkinResult:
+            kwargs.update(extra)
             key = (y0, name, *sorted(kwargs.items()))
             full = arms.get(key, lambda: run(days=_ARM_DAYS, start=y0, t_eval=_ARM_GRID, **kwargs))
             return skin_circuit.SkinResult(
@@ -173,6 +195,27 @@ def _make_solver(simulate=None):
         return result
 
     return solve, arms
+
+
+#: Days a later trigger lasts: the SBML's onset pulse length.
+TRIGGER_DAYS = skin_circuit.DCStimulus().duration
+
+
+def _split_trigger(
+    values: dict[str, Any], start: float
+) -> tuple[tuple[skin_circuit.DCStimulus, ...], tuple[skin_circuit.DCStimulus, ...]]:
+    """The later trigger as pulses before the treatment day and after it (arm clock)."""
+    rate, day = float(values["trigger_rate"]), float(values["trigger_day"])
+    if rate <= 0:
+        return (), ()
+    end = min(day + TRIGGER_DAYS, float(HORIZON_DAYS))
+    before, after = [], []
+    if day < start:
+        before.append(skin_circuit.DCStimulus(day, min(end, start) - day, rate))
+    if end > start:
+        first = max(day, start)
+        after.append(skin_circuit.DCStimulus(first - start, end - first, rate))
+    return tuple(before), tuple(after)
 
 
 def _joined(result: dict[str, Any], arm: str, quantity) -> tuple[np.ndarray, np.ndarray]:
@@ -220,13 +263,16 @@ def _scene() -> Scene:
         pasi_ax.set_xlabel("Day")
         pasi_ax.set_xlim(0, HORIZON_DAYS)
 
-        spans = TimeSpans(figure.axes)
+        spans = TimeSpans(figure.axes, roles=("activates", "therapy", "trigger"))
     reference = {name: getattr(healthy, name) for name in immune}
 
     def draw(result: dict[str, Any], values: dict[str, Any]) -> Readout:
         start, duration = result["start"], values["duration"]
         spans.set("activates", ONSET_DAY, values["dc_days"])
         spans.set("therapy", start, min(duration, HORIZON_DAYS - start))
+        triggered = values["trigger_rate"] > 0
+        trigger_width = min(TRIGGER_DAYS, HORIZON_DAYS - values["trigger_day"]) if triggered else 0
+        spans.set("trigger", values["trigger_day"], trigger_width)
         top = {"kc": 0.0, "pasi": 0.0}
         for arm in _ARMS:
             shown = arm in result
@@ -262,6 +308,13 @@ def _scene() -> Scene:
             text += f"; UVB: {proxy['uvb']:.2f}, {state['uvb']}"
         if "biologic" in final:
             text += f"; anti-IL-17: {proxy['biologic']:.2f}, {state['biologic']}"
+        if triggered:
+            text += (
+                f". Later trigger: {values['trigger_rate']:g} DCs/mm² per day from day "
+                f"{values['trigger_day']}"
+            )
+        if values["memory"]:
+            text += ". Tissue memory on (illustrative)"
         mechanism = therapy.MECHANISMS[values["mechanism"]]
         alt = (
             f"Time courses over {HORIZON_DAYS} days of keratinocytes, immune cells and the PASI "
@@ -294,7 +347,12 @@ def _notes(mechanism: therapy.Mechanism) -> str:
         f"teaching control (illustrative). Comparison biologic: anti-IL-17 at effect "
         f"{BIOLOGIC_STRENGTH} for {BIOLOGIC_DAYS:g} days (illustrative; mapping is our "
         "interpretation). The PASI proxy is the model's severity index of one mm² of lesion, "
-        "not a clinical PASI."
+        "not a clinical PASI. <b>Later trigger</b>: a second DC pulse (4 days, like the onset "
+        "pulse) on a chosen day; in the model, healed skin stays healed until such a push, while "
+        "most patients relapse within a year or two of stopping a biologic. <b>Tissue memory</b> "
+        "is not part of the published model: an illustrative compartment (our interpretation of "
+        "tissue-resident memory T cells [matos2017]) that builds while skin is inflamed and makes "
+        "IL-23 expand T cells up to 1% more, so a smaller trigger relapses the skin."
     )
 
 

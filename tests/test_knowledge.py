@@ -162,7 +162,7 @@ def test_invalid_yaml_names_file_and_line(kb_copy: Path):
     problems = knowledge.validate(kb_copy)
     assert problems[0].path.endswith("glossary.yaml")
     assert problems[0].line is not None and abs(problems[0].line - line) <= 1
-    assert "not valid YAML" in problems[0].message
+    assert "invalid YAML" in problems[0].message
 
 
 def test_load_of_broken_copy_raises_course_error_with_location(kb_copy: Path):

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problem
+from ._schema import schema_problems
+from ._support import Claim, Conversion, Support, check_claims, flatten_numbers
 from ._yaml import LineDict, read_yaml
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "Mediator",
     "MscSource",
     "Reference",
+    "Support",
     "build",
 ]
 
@@ -155,6 +158,7 @@ class Cell:
     refs: tuple[str, ...]
     path: str = ""
     line: int = 0
+    support: tuple[Support, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -169,6 +173,7 @@ class Mediator:
     path: str = ""
     line: int = 0
     short: str = ""
+    support: tuple[Support, ...] = ()
 
     @property
     def label(self) -> str:
@@ -191,6 +196,7 @@ class Interaction:
     refs: tuple[str, ...]
     path: str = ""
     line: int = 0
+    support: tuple[Support, ...] = ()
 
     @property
     def sign(self) -> str:
@@ -208,6 +214,7 @@ class MscSource:
     notes: tuple[tuple[str, tuple[str, ...]], ...]
     path: str = ""
     line: int = 0
+    note_support: tuple[tuple[Support, ...], ...] = ()
 
     @property
     def refs(self) -> tuple[str, ...]:
@@ -228,6 +235,8 @@ class IsctCriteria:
     differentiation: tuple[str, ...]
     naming: str
     naming_ref: str
+    support: tuple[Support, ...] = ()
+    naming_support: tuple[Support, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -256,6 +265,7 @@ class ClinicalStudy:
     note: str | None = None
     path: str = ""
     line: int = 0
+    support: tuple[Support, ...] = ()
 
     @property
     def published(self) -> bool:
@@ -276,6 +286,7 @@ class Fact:
     unit: str | None = None
     path: str = ""
     line: int = 0
+    support: tuple[Support, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -287,6 +298,7 @@ class GlossaryEntry:
     refs: tuple[str, ...] = ()
     path: str = ""
     line: int = 0
+    support: tuple[Support, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -335,9 +347,12 @@ class KnowledgeBase:
 class _Reader:
     """Collects problems while records are read from one file's entries."""
 
-    def __init__(self, path: Path, problems: list[Problem]) -> None:
+    def __init__(
+        self, path: Path, problems: list[Problem], claims: list[Claim] | None = None
+    ) -> None:
         self.path = str(path)
         self.problems = problems
+        self.claims: list[Claim] = [] if claims is None else claims
 
     def problem(self, line: int | None, message: str) -> None:
         self.problems.append(Problem(self.path, line, message))
@@ -437,6 +452,63 @@ class _Reader:
         return value
 
 
+def _support(entry: LineDict, uses: _RefUse, reader: _Reader) -> tuple[Support, ...]:
+    """Read an entry's ``support:`` list (its shape was checked by the JSON Schema)."""
+    found = []
+    for item in entry.get("support") or []:
+        uses.add(reader, item, "ref", [item["ref"]])
+        found.append(
+            Support(
+                ref=str(item["ref"]),
+                quote=" ".join(str(item["quote"]).split()),
+                where=str(item["where"]),
+                secondhand=bool(item["secondhand"]),
+                primary=item.get("primary"),
+                line=item.line,
+            )
+        )
+    return tuple(found)
+
+
+def _conversions(entry: LineDict) -> tuple[Conversion, ...]:
+    found = []
+    for item in entry.get("conversion") or []:
+        sources = item["from"] if isinstance(item["from"], list) else [item["from"]]
+        found.append(
+            Conversion(
+                float(item["value"]), str(item["rule"]), tuple(map(float, sources)), item.line
+            )
+        )
+    return tuple(found)
+
+
+def _claim(
+    reader: _Reader,
+    entry: LineDict,
+    label: str,
+    text: str,
+    refs: Iterable[str],
+    support: tuple[Support, ...],
+    contexts: Iterable[str] = (),
+    values: Any = None,
+) -> None:
+    """Register one claim for the support checks (see :mod:`._support`)."""
+    reader.claims.append(
+        Claim(
+            file=Path(reader.path).name,
+            label=label,
+            path=reader.path,
+            line=entry.line,
+            text=text,
+            refs=tuple(refs),
+            support=support,
+            conversions=_conversions(entry),
+            contexts=tuple(contexts),
+            values=tuple(flatten_numbers(values)),
+        )
+    )
+
+
 class _RefUse:
     """Records every place a reference id is cited so unknown and unused ids can be reported."""
 
@@ -508,12 +580,15 @@ def _read_cells(reader: _Reader, data: Any, uses: _RefUse) -> dict[str, Cell]:
     cells: dict[str, Cell] = {}
     for entry in reader.entries(data, "cells"):
         complete = reader.check_keys(
-            entry, ("id", "name", "short", "group", "role", "refs"), ("markers",)
+            entry, ("id", "name", "short", "group", "role", "refs"), ("markers", *_SUPPORT_KEYS)
         )
         cid = reader.record_id(entry, seen, "cell")
         group = reader.enum(entry, "group", CELL_GROUPS)
         refs = reader.id_list(entry, "refs")
         uses.add(reader, entry, "refs", refs)
+        support = _support(entry, uses, reader)
+        if cid:
+            _claim(reader, entry, f"cell '{cid}'", str(entry.get("role")), refs, support)
         if complete and cid and group:
             cells[cid] = Cell(
                 id=cid,
@@ -525,6 +600,7 @@ def _read_cells(reader: _Reader, data: Any, uses: _RefUse) -> dict[str, Cell]:
                 refs=refs,
                 path=reader.path,
                 line=entry.line,
+                support=support,
             )
     return cells
 
@@ -534,7 +610,7 @@ def _read_mediators(reader: _Reader, data: Any, uses: _RefUse) -> dict[str, Medi
     mediators: dict[str, Mediator] = {}
     for entry in reader.entries(data, "mediators"):
         complete = reader.check_keys(
-            entry, ("id", "name", "kind", "description", "refs"), ("short",)
+            entry, ("id", "name", "kind", "description", "refs"), ("short", *_SUPPORT_KEYS)
         )
         mid = reader.record_id(entry, seen, "mediator")
         kind = reader.enum(entry, "kind", MEDIATOR_KINDS)
@@ -542,6 +618,10 @@ def _read_mediators(reader: _Reader, data: Any, uses: _RefUse) -> dict[str, Medi
         if complete and not refs:
             reader.problem(entry.line_of("refs"), "a mediator needs at least one reference")
         uses.add(reader, entry, "refs", refs)
+        support = _support(entry, uses, reader)
+        if mid:
+            label = f"mediator '{mid}'"
+            _claim(reader, entry, label, str(entry.get("description")), refs, support)
         if complete and mid and kind:
             mediators[mid] = Mediator(
                 mid,
@@ -552,6 +632,7 @@ def _read_mediators(reader: _Reader, data: Any, uses: _RefUse) -> dict[str, Medi
                 reader.path,
                 entry.line,
                 str(entry.get("short") or ""),
+                support,
             )
     return mediators
 
@@ -577,7 +658,7 @@ def _read_interactions(
     out: list[Interaction] = []
     required = ("id", "layer", "source", "target", "effect", "context", "note", "refs")
     for entry in reader.entries(data, "interactions"):
-        complete = reader.check_keys(entry, required, ("mediators",))
+        complete = reader.check_keys(entry, required, ("mediators", *_SUPPORT_KEYS))
         iid = reader.record_id(entry, seen, "interaction")
         layer = reader.enum(entry, "layer", LAYERS)
         effect = reader.enum(entry, "effect", EFFECTS)
@@ -600,6 +681,10 @@ def _read_interactions(
             reader.problem(entry.line_of("refs"), "an interaction needs at least one reference")
             ok = False
         uses.add(reader, entry, "refs", refs)
+        support = _support(entry, uses, reader)
+        if iid:
+            label = f"interaction '{iid}'"
+            _claim(reader, entry, label, str(entry.get("note")), refs, support, context)
         if complete and ok and iid and layer and effect and context:
             out.append(
                 Interaction(
@@ -614,6 +699,7 @@ def _read_interactions(
                     refs,
                     reader.path,
                     entry.line,
+                    support,
                 )
             )
     return tuple(out)
@@ -626,15 +712,22 @@ def _read_sources(reader: _Reader, data: Any, uses: _RefUse) -> dict[str, MscSou
         complete = reader.check_keys(entry, ("id", "name", "harvest", "notes"))
         sid = reader.record_id(entry, seen, "MSC source")
         notes = []
-        for note in entry.get("notes") or []:
-            if not isinstance(note, LineDict) or not reader.check_keys(note, ("text", "refs")):
+        note_support = []
+        for index, note in enumerate(entry.get("notes") or [], start=1):
+            if not isinstance(note, LineDict) or not reader.check_keys(
+                note, ("text", "refs"), _SUPPORT_KEYS
+            ):
                 reader.problem(entry.line_of("notes"), "each note needs 'text' and 'refs'")
                 continue
             refs = reader.id_list(note, "refs")
             if not refs:
                 reader.problem(note.line, "a note needs at least one reference")
             uses.add(reader, note, "refs", refs)
+            support = _support(note, uses, reader)
+            label = f"MSC source '{sid}' note {index}"
+            _claim(reader, note, label, str(note["text"]), refs, support)
             notes.append((str(note["text"]), refs))
+            note_support.append(support)
         if complete and sid:
             out[sid] = MscSource(
                 sid,
@@ -643,6 +736,7 @@ def _read_sources(reader: _Reader, data: Any, uses: _RefUse) -> dict[str, MscSou
                 tuple(notes),
                 reader.path,
                 entry.line,
+                tuple(note_support),
             )
     return out
 
@@ -653,13 +747,23 @@ def _read_isct(reader: _Reader, data: Any, uses: _RefUse) -> IsctCriteria | None
         return None
     entry = data["isct_criteria"]
     required = ("ref", "plastic_adherent", "positive", "negative", "differentiation", "naming")
-    if not reader.check_keys(entry, required):
+    if not reader.check_keys(entry, required, _SUPPORT_KEYS):
         return None
     uses.add(reader, entry, "ref", [entry["ref"]])
     naming = entry["naming"]
     positive, negative = entry["positive"], entry["negative"]
     try:
         uses.add(reader, naming, "ref", [naming["ref"]])
+        support = _support(entry, uses, reader)
+        naming_support = _support(naming, uses, reader)
+        criteria = (
+            f"Plastic-adherent; at least {positive['min_percent']}% express "
+            f"{', '.join(positive['markers'])}; at most {negative['max_percent']}% express "
+            f"{', '.join(negative['markers'])}; differentiate into "
+            f"{', '.join(entry['differentiation'])}."
+        )
+        _claim(reader, entry, "ISCT criteria", criteria, [entry["ref"]], support)
+        _claim(reader, naming, "ISCT naming", str(naming["text"]), [naming["ref"]], naming_support)
         return IsctCriteria(
             ref=str(entry["ref"]),
             plastic_adherent=bool(entry["plastic_adherent"]),
@@ -670,11 +774,18 @@ def _read_isct(reader: _Reader, data: Any, uses: _RefUse) -> IsctCriteria | None
             differentiation=tuple(entry["differentiation"]),
             naming=str(naming["text"]),
             naming_ref=str(naming["ref"]),
+            support=support,
+            naming_support=naming_support,
         )
     except (KeyError, TypeError, ValueError) as error:
         reader.problem(entry.line, f"ISCT criteria incomplete or malformed: {error}")
         return None
 
+
+_SUPPORT_KEYS = ("support", "conversion")
+#: Fields of a clinical study whose words and numbers its quotes must support.
+_STUDY_CLAIM_TEXT = ("route", "dose", "follow_up", "outcome", "adverse_events")
+_STUDY_CLAIM_NUMBERS = ("n", "n_completed", "responders", "pasi_before", "pasi_after")
 
 _STUDY_FIELDS = (
     "ref",
@@ -722,7 +833,7 @@ def _read_studies(
                 "adverse_events",
             )
         )
-        complete = reader.check_keys(entry, required, (*_STUDY_FIELDS, "registry"))
+        complete = reader.check_keys(entry, required, (*_STUDY_FIELDS, "registry", *_SUPPORT_KEYS))
         sid = reader.record_id(entry, seen, "clinical study")
         evidence = reader.enum(entry, "evidence", EVIDENCE_LEVELS)
         registry = entry.get("registry")
@@ -743,6 +854,17 @@ def _read_studies(
         for name in ("year", "n", "n_completed", "responders"):
             if entry.get(name) is not None and reader.integer(entry, name) is None:
                 ok = False
+        support = _support(entry, uses, reader)
+        if sid and entry.get("ref") is not None:
+            stated = [
+                f"{name.replace('_', ' ')}: {entry[name]}"
+                for name in _STUDY_CLAIM_TEXT
+                if entry.get(name) is not None
+            ]
+            numbers = {name: entry.get(name) for name in _STUDY_CLAIM_NUMBERS}
+            label = f"clinical study '{sid}'"
+            refs = [entry["ref"]]
+            _claim(reader, entry, label, "; ".join(stated), refs, support, ["human"], numbers)
         if not (complete and ok and sid and evidence):
             continue
         values = {name: entry.get(name) for name in _STUDY_FIELDS}
@@ -753,6 +875,7 @@ def _read_studies(
                 registry=registry,
                 path=reader.path,
                 line=entry.line,
+                support=support,
                 **values,
             )
         )
@@ -766,7 +889,7 @@ def _read_facts(reader: _Reader, data: Any, uses: _RefUse) -> dict[str, Fact]:
         complete = reader.check_keys(
             entry,
             ("id", "topic", "context", "statement", "refs"),
-            ("values", "unit", "support"),  # support: quotes (PROTOCOL.md); h15 checks them
+            ("values", "unit", *_SUPPORT_KEYS),
         )
         fid = reader.record_id(entry, seen, "fact")
         context = reader.enum(entry, "context", CONTEXTS)
@@ -774,6 +897,11 @@ def _read_facts(reader: _Reader, data: Any, uses: _RefUse) -> dict[str, Fact]:
         if "refs" in entry and not refs:
             reader.problem(entry.line_of("refs"), "a fact needs at least one reference")
         uses.add(reader, entry, "refs", refs)
+        support = _support(entry, uses, reader)
+        if fid:
+            text, values = str(entry.get("statement")), entry.get("values")
+            contexts = [context] if context else []
+            _claim(reader, entry, f"fact '{fid}'", text, refs, support, contexts, values)
         if complete and fid and context and refs:
             out[fid] = Fact(
                 fid,
@@ -785,6 +913,7 @@ def _read_facts(reader: _Reader, data: Any, uses: _RefUse) -> dict[str, Fact]:
                 reader.text(entry, "unit"),
                 reader.path,
                 entry.line,
+                support,
             )
     return out
 
@@ -793,7 +922,7 @@ def _read_glossary(reader: _Reader, data: Any, uses: _RefUse) -> dict[str, Gloss
     out: dict[str, GlossaryEntry] = {}
     lines: dict[str, int] = {}
     for entry in reader.entries(data, "glossary"):
-        if not reader.check_keys(entry, ("term", "definition"), ("refs",)):
+        if not reader.check_keys(entry, ("term", "definition"), ("refs", *_SUPPORT_KEYS)):
             continue
         term = str(entry["term"])
         key = term.casefold()
@@ -805,8 +934,13 @@ def _read_glossary(reader: _Reader, data: Any, uses: _RefUse) -> dict[str, Gloss
             continue
         refs = reader.id_list(entry, "refs")
         uses.add(reader, entry, "refs", refs)
+        support = _support(entry, uses, reader)
+        label = f"glossary term '{term}'"
+        _claim(reader, entry, label, str(entry["definition"]), refs, support)
         lines[key] = entry.line
-        out[key] = GlossaryEntry(term, str(entry["definition"]), refs, reader.path, entry.line)
+        out[key] = GlossaryEntry(
+            term, str(entry["definition"]), refs, reader.path, entry.line, support
+        )
     return out
 
 
@@ -878,12 +1012,18 @@ def build(folder: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
     problems: list[Problem] = []
     data: dict[str, Any] = {}
     for name in FILES:
-        parsed, found = read_yaml(folder / name)
+        parsed, lines, found = read_yaml(folder / name)
         problems.extend(found)
+        if not found:
+            # Shape first (the published JSON Schema), meaning second.
+            problems.extend(schema_problems(name, parsed, lines, folder / name))
         data[name] = parsed
+    if problems:
+        return None, problems
+    claims: list[Claim] = []
 
     def reader(name: str) -> _Reader:
-        return _Reader(folder / name, problems)
+        return _Reader(folder / name, problems, claims)
 
     uses = _RefUse()
     references = _read_references(reader("references.yaml"), data["references.yaml"])
@@ -912,6 +1052,7 @@ def build(folder: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
     for ref in references.values():
         if ref.id not in used:
             ref_file.problem(ref.line, f"reference '{ref.id}' is never cited; cite it or remove it")
+    problems.extend(check_claims(claims, {ref.id: ref.kind for ref in references.values()}))
 
     if problems or isct is None:
         return None, problems

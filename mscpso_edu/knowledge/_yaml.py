@@ -1,7 +1,8 @@
-"""Read YAML while remembering the line each mapping and key came from.
+"""Read a knowledge file with the course's shared YAML reader, keeping every line number.
 
-Validation messages must say ``path:line``; PyYAML throws line numbers away once it has built
-Python objects, so this loader builds :class:`LineDict` mappings that keep them.
+Validation messages must say ``path:line``. :func:`read_yaml` reads through
+:mod:`mscpso_edu.yamlfile` (the same safe, line-aware reader as the question banks) and turns
+each mapping into a :class:`LineDict` that remembers its own line and the line of each key.
 """
 
 from __future__ import annotations
@@ -9,11 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
+from ..errors import CourseError, Problem
+from ..yamlfile import YamlPath, read_data
 
-from ..errors import Problem
+__all__ = ["MAX_KNOWLEDGE_BYTES", "LineDict", "read_yaml"]
 
-__all__ = ["LineDict", "read_yaml"]
+#: Largest knowledge file accepted (the biggest is a few tens of kilobytes).
+MAX_KNOWLEDGE_BYTES = 1024 * 1024
 
 
 class LineDict(dict):
@@ -27,52 +30,24 @@ class LineDict(dict):
         return self.key_lines.get(key, self.line)
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader whose mappings are :class:`LineDict` and which reports duplicate keys."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.duplicate_keys: list[tuple[int, str]] = []
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
-    loader.flatten_mapping(node)
-    mapping = LineDict()
-    mapping.line = node.start_mark.line + 1
-    mapping.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        value = loader.construct_object(value_node, deep=True)
-        key_line = key_node.start_mark.line + 1
-        if key in mapping:
-            loader.duplicate_keys.append((key_line, str(key)))
-        mapping[key] = value
-        mapping.key_lines[key] = key_line
-    return mapping
+def _with_lines(value: Any, where: YamlPath, lines: dict[YamlPath, int]) -> Any:
+    if isinstance(value, dict):
+        mapping = LineDict()
+        mapping.line = lines.get(where, 1)
+        mapping.key_lines = {}
+        for key, item in value.items():
+            mapping[key] = _with_lines(item, (*where, key), lines)
+            mapping.key_lines[key] = lines.get((*where, key), mapping.line)
+        return mapping
+    if isinstance(value, list):
+        return [_with_lines(item, (*where, index), lines) for index, item in enumerate(value)]
+    return value
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
-    """Parse ``path``; return the data (or ``None``) and any problems found while reading."""
+def read_yaml(path: Path) -> tuple[Any, dict[YamlPath, int], list[Problem]]:
+    """Parse ``path``; return the data (or ``None``), the line of every node, and any problem."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        return None, [Problem(str(path), None, f"cannot read file: {error.strerror}")]
-    loader = _LineLoader(text)
-    try:
-        data = loader.get_single_data()
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else None
-        return None, [Problem(str(path), line, f"not valid YAML: {error.problem}")]
-    except yaml.YAMLError as error:  # pragma: no cover - unmarked errors are rare
-        return None, [Problem(str(path), None, f"not valid YAML: {error}")]
-    finally:
-        loader.dispose()
-    problems = [
-        Problem(str(path), line, f"key {key!r} appears twice in the same entry")
-        for line, key in loader.duplicate_keys
-    ]
-    return data, problems
+        data, lines = read_data(path, MAX_KNOWLEDGE_BYTES, "a knowledge file")
+    except CourseError as error:
+        return None, {}, [error.as_problem()]
+    return _with_lines(data, (), lines), lines, []

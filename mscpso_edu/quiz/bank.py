@@ -4,9 +4,10 @@ Reading goes in four steps, each stopping at the first thing a person must fix:
 
 1. **Bytes**: at most :data:`MAX_BANK_BYTES`, UTF-8 (a UTF-8 byte-order mark is allowed; UTF-16
    or Latin-1 files are refused with the line of the first bad byte).
-2. **YAML**: parsed with a safe loader into nodes that keep their line numbers. Only plain mappings,
-   lists, text, numbers, booleans and null are allowed: tags such as ``!!python/object``,
-   anchors/aliases, duplicate keys and non-text keys are refused.
+2. **YAML**: parsed by the course's shared reader (:mod:`mscpso_edu.yamlfile`) into nodes that
+   keep their line numbers. Only plain mappings, lists, text, numbers, booleans and null are
+   allowed: tags such as ``!!python/object``, anchors/aliases, duplicate keys and non-text keys
+   are refused.
 3. **Schema**: ``schema.json`` (JSON Schema draft 2020-12, published so editors can validate
    banks) checks the shape; each error is translated into ``path:line: message``.
 4. **Meaning**: unique ids, exactly one correct single choice, at least one correct multiple
@@ -30,10 +31,10 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import CourseError, Problem
 from ..paths import lessons_dir, quizzes_dir
+from ..yamlfile import compose, decode
+from ..yamlfile import line_of as _line
 from . import questions as q
 from .textnorm import normalise_answer
 
@@ -53,15 +54,7 @@ __all__ = [
 MAX_BANK_BYTES = 512 * 1024
 BANK_SUFFIXES = (".yaml", ".yml")
 _BANK_NAME_RE = re.compile(r"^\d\d_[a-z0-9_]+$")
-_PLAIN_TAGS = frozenset(
-    f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "str", "seq", "map")
-)
 _Path = tuple[str | int, ...]
-
-try:  # libyaml is ten times faster; the pure-Python loader gives the same answers.
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
 
 
 @dataclass(frozen=True)
@@ -144,127 +137,15 @@ def bank_path(path_or_slug: str | Path) -> Path:
     return quizzes_dir() / f"{text}.yaml"
 
 
-# --- 1. bytes ---------------------------------------------------------------------------------
+# --- 1. bytes and 2. YAML: the course's one line-aware reader (mscpso_edu.yamlfile) ----------
 
 
 def _decode(data: bytes, path: Path) -> str:
-    if len(data) > MAX_BANK_BYTES:
-        raise CourseError(
-            f"file is {len(data) / 1024:.0f} KiB; a question bank may be at most "
-            f"{MAX_BANK_BYTES // 1024} KiB (split it, or remove pasted data)",
-            path,
-            1,
-        )
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
-        raise CourseError(
-            "file is UTF-16 (or holds NUL bytes); save it as UTF-8",
-            path,
-            data.count(b"\n", 0, 1) + 1,
-        )
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        bad = data[error.start : error.start + 1].hex()
-        raise CourseError(
-            f"not UTF-8 text (byte 0x{bad} cannot start a UTF-8 character; was the file saved as "
-            "Latin-1 or Windows-1252?); save it as UTF-8",
-            path,
-            line,
-        ) from None
-    return text.removeprefix("\ufeff")
-
-
-# --- 2. YAML ----------------------------------------------------------------------------------
-
-
-def _yaml_error(error: yaml.YAMLError, text: str, path: Path) -> CourseError:
-    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    if mark is not None:
-        line = mark.line + 1
-    elif getattr(error, "position", None) is not None:
-        line = text.count("\n", 0, error.position) + 1
-    else:
-        line = None
-    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-    context = getattr(error, "context", None)
-    if "\\t" in problem or "\t" in problem or "tab character" in problem:
-        message = "tab character: YAML is indented with spaces, never tabs"
-    elif isinstance(error, yaml.reader.ReaderError):
-        message = f"character {getattr(error, 'character', '?')!r} is not allowed in YAML text"
-    else:
-        message = f"invalid YAML: {problem}" + (f" ({context})" if context else "")
-    return CourseError(message, path, line)
+    return decode(data, path, MAX_BANK_BYTES, "a question bank")
 
 
 def _compose(text: str, path: Path) -> tuple[Any, dict[_Path, int]]:
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            raise CourseError("file is empty; a bank needs lesson, title and questions", path, 1)
-        lines: dict[_Path, int] = {}
-        _walk(node, (), lines, set(), path)
-        return loader.construct_document(node), lines
-    except yaml.YAMLError as error:
-        raise _yaml_error(error, text, path) from None
-    finally:
-        loader.dispose()
-
-
-def _walk(
-    node: yaml.Node,
-    where: _Path,
-    lines: dict[_Path, int],
-    seen: set[int],
-    path: Path,
-    key_line: int | None = None,
-) -> None:
-    """Record each node's line by its path (a field's is its key's), refusing all but plain data."""
-    line = node.start_mark.line + 1
-    if id(node) in seen:
-        raise CourseError(
-            "anchors and aliases (& and *) are not allowed in a bank; write each text out",
-            path,
-            line,
-        )
-    seen.add(id(node))
-    lines[where] = key_line or line
-    if node.tag not in _PLAIN_TAGS:
-        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-        raise CourseError(
-            f"tag {tag!r} is not allowed: a bank holds only text, numbers, true/false, lists and "
-            "mappings (quote a value that looks like a date or starts with '!')",
-            path,
-            line,
-        )
-    if isinstance(node, yaml.MappingNode):
-        keys: set[str] = set()
-        for key_node, value_node in node.value:
-            key_line = key_node.start_mark.line + 1
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
-                raise CourseError(
-                    f"field names must be text; quote {key_node.value!r} if it is meant as one",
-                    path,
-                    key_line,
-                )
-            key = key_node.value
-            if key in keys:
-                raise CourseError(
-                    f"field {key!r} appears twice in the same mapping", path, key_line
-                )
-            keys.add(key)
-            _walk(value_node, (*where, key), lines, seen, path, key_line)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _walk(item, (*where, index), lines, seen, path)
-
-
-def _line(lines: Mapping[_Path, int], where: Sequence[str | int]) -> int | None:
-    where = tuple(where)
-    while where not in lines and where:
-        where = where[:-1]
-    return lines.get(where)
+    return compose(text, path, "file is empty; a bank needs lesson, title and questions")
 
 
 # --- 3. schema --------------------------------------------------------------------------------

@@ -9,11 +9,13 @@ last value) puts it in a notebook as an ``<img alt="...">`` so screen readers ge
 Modules: :mod:`~mscpso_edu.diagrams.core` (the shared machinery, the immune circuit, the course
 map, the clinical evidence), :mod:`~mscpso_edu.diagrams.intro` (lessons 01-02: prevalence,
 keratinocyte kinetics, MSC sources) and :mod:`~mscpso_edu.diagrams.skin` (skin-circuit model
-figures of lessons 03-07).
+figures of lessons 03-07) and :mod:`~mscpso_edu.diagrams.appraisal` (lesson 08: participant
+flow and single-arm results beside randomised anchors).
 """
 
 from __future__ import annotations
 
+from .appraisal import consort_flow, response_calibration
 from .core import EDGE_STYLES, Drawn, circuit, course_map, evidence, extent, new_axes, show, to_png
 from .intro import keratinocyte_kinetics, msc_sources, prevalence
 from .skin import keratinocyte_compartments, steady_state_plot, treatment_outcome_map
@@ -22,6 +24,7 @@ __all__ = [
     "EDGE_STYLES",
     "Drawn",
     "circuit",
+    "consort_flow",
     "course_map",
     "evidence",
     "extent",
@@ -30,6 +33,7 @@ __all__ = [
     "msc_sources",
     "new_axes",
     "prevalence",
+    "response_calibration",
     "show",
     "steady_state_plot",
     "to_png",

@@ -9,13 +9,15 @@
   (reconstructed) for the phase-plane lesson.
 - :mod:`~mscpso_edu.models.th17_treg`: the Th17/Treg differentiation model of Intosalmi et al. 2015.
 - :mod:`~mscpso_edu.models.pasi`: the PASI calculator (Fredriksson & Pettersson 1978).
+- :mod:`~mscpso_edu.models.appraisal`: response rates with Wilson intervals and participant flow
+  from cited trial numbers (lesson 08).
 - :mod:`~mscpso_edu.models.flow_cytometry`: SYNTHETIC flow-cytometry samples judged by the ISCT
   criteria (teaching data, not measurements).
 """
 
 # Submodules used by name: models.pasi (the PASI calculator), models.flow_cytometry (synthetic
 # marker data for the ISCT activity).
-from . import flow_cytometry, pasi
+from . import appraisal, flow_cytometry, pasi
 from .bistable_core import (
     CoreParameters,
     CoreResult,
@@ -91,6 +93,7 @@ __all__ = [
     "Th17Result",
     "TissueMemory",
     "UVBCourse",
+    "appraisal",
     "basin_boundary",
     "biologic",
     "fixed_point_table",

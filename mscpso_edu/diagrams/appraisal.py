@@ -1,0 +1,137 @@
+"""Figures for appraising a study (lesson 08): a participant-flow diagram and a calibration plot.
+
+Both are drawn from cited numbers (:mod:`mscpso_edu.models.appraisal` reads them from the knowledge
+base). Like every diagram function they take ``ax=None`` and return a :class:`~.core.Drawn` with
+the artists and an alt text generated from the data.
+"""
+
+from __future__ import annotations
+
+from matplotlib.axes import Axes
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+from .. import knowledge
+from ..models import appraisal
+from ..style import OKABE_ITO, ROLE_COLOURS, course_style
+from .core import Drawn, new_axes
+
+__all__ = ["consort_flow", "response_calibration"]
+
+_ARM_COLOURS = {
+    "placebo": ROLE_COLOURS["neutral"],
+    "drug": OKABE_ITO["blue"],
+    "MSC": ROLE_COLOURS["msc"],
+}
+
+
+def consort_flow(fact_id: str = "yao_flow", ax: Axes | None = None) -> Drawn:
+    """Draw a CONSORT-style participant flow: one box per stage, losses in side boxes.
+
+    Parameters
+    ----------
+    fact_id
+        A cited fact counting participants at each stage (default: the adipose-MSC pilot).
+    ax
+        Axes to draw on; a new 6.5 x 5 inch figure when ``None``.
+    """
+    stages = appraisal.trial_flow(fact_id)
+    ref = knowledge.fact(fact_id).refs[0]
+    with course_style():
+        fig, ax = new_axes(ax, (6.5, 4.6), layout="constrained")
+        ax.set_axis_off()
+        ax.set_xlim(0, 10)
+        ax.set_ylim(1.3, 2 * len(stages) + 0.6)
+        boxes, box_labels, arrows = [], [], []
+        top = 2 * len(stages)
+        for index, stage in enumerate(stages):
+            y = top - 2 * index
+            boxes.append(
+                ax.add_patch(
+                    FancyBboxPatch(
+                        (0.6, y - 0.45), 5.2, 0.9, boxstyle="round,pad=0.05",
+                        facecolor="white", edgecolor="black", linewidth=1.2,
+                    )
+                )
+            )  # fmt: skip
+            box_labels.append(
+                ax.text(3.2, y, f"{stage.label}\nn = {stage.n}", ha="center", va="center",
+                        fontsize=9.5)
+            )  # fmt: skip
+            if index == 0:
+                continue
+            lost = stages[index - 1].n - stage.n
+            arrows.append(
+                ax.add_patch(
+                    FancyArrowPatch((3.2, y + 1.5), (3.2, y + 0.5), arrowstyle="-|>",
+                                    mutation_scale=12, color="black")
+                )
+            )  # fmt: skip
+            if lost > 0:
+                boxes.append(
+                    ax.add_patch(
+                        FancyBboxPatch(
+                            (6.1, y + 0.55), 3.8, 0.9, boxstyle="round,pad=0.05",
+                            facecolor="#f2f2f2", edgecolor=ROLE_COLOURS["neutral"],
+                        )
+                    )
+                )  # fmt: skip
+                box_labels.append(
+                    ax.text(8.0, y + 1.0, f"Did not reach the next stage: {lost}\n(reasons not given"
+                            " in the abstract)", ha="center", va="center", fontsize=7.5)
+                )  # fmt: skip
+                arrows.append(
+                    ax.add_patch(
+                        FancyArrowPatch((3.2, y + 1.0), (6.05, y + 1.0), arrowstyle="-|>",
+                                        mutation_scale=10, color=ROLE_COLOURS["neutral"])
+                    )
+                )  # fmt: skip
+        ax.set_title(f"Participant flow, {knowledge.cite(ref)} (single arm, no control group)")
+    first, last = stages[0], stages[-1]
+    steps = "; ".join(f"{s.label}: {s.n}" for s in stages)
+    alt = (
+        f"Flow diagram of the participants of {knowledge.cite(ref)}, one box per stage from top "
+        f"to bottom: {steps}. Side boxes count the people lost between stages. Of "
+        f"{first.n} enrolled, {last.n} ({last.n / first.n:.0%}) reached the last stage; counted "
+        f"only among those still followed, the same {last.n} look like {last.n / stages[-2].n:.0%}."
+    )
+    return Drawn(fig, ax, {"boxes": boxes, "box_labels": box_labels, "arrows": arrows}, alt)
+
+
+def response_calibration(ax: Axes | None = None) -> Drawn:
+    """Plot single-arm MSC response rates (with 95% intervals) beside randomised anchors.
+
+    Grey dots are placebo arms and blue dots biologic arms of phase 3 randomised trials; green
+    dots with bars are the single-arm MSC studies. Endpoints differ (PASI 40, 50, 75, 90), and
+    each row says which; a lower bar (PASI 40) is easier to reach than a higher one (PASI 75).
+    """
+    rates = (*appraisal.response_rates(), *appraisal.anchor_rates())
+    with course_style():
+        fig, ax = new_axes(ax, (8.5, 4.6), layout="constrained")
+        points, bars, labels = [], [], []
+        for row, rate in enumerate(reversed(rates)):
+            colour = _ARM_COLOURS[rate.arm]
+            if rate.low is not None:
+                bars.append(
+                    ax.plot([100 * rate.low, 100 * rate.high], [row, row], color=colour, lw=2.5)[0]
+                )
+            points.append(ax.plot([100 * rate.rate], [row], "o", color=colour, ms=8)[0])
+            labels.append(f"{rate.label}: {rate.endpoint} [{knowledge.cite(rate.ref)}]")
+        ax.set_yticks(range(len(rates)), labels, fontsize=8)
+        ax.set_xlim(0, 100)
+        ax.set_xlabel("Patients reaching the endpoint (%); bars: 95% interval (single-arm only)")
+        ax.set_title("Single-arm MSC results beside randomised placebo and biologic arms")
+        ax.grid(axis="x", alpha=0.3)
+    parts = []
+    for rate in rates:
+        share = f"{rate.rate:.0%}" if rate.n is not None else f"{rate.rate:.1%}"
+        text = f"{rate.label}, {rate.endpoint}: {share}"
+        if rate.low is not None:
+            text += f" ({rate.successes}/{rate.n}; 95% interval {rate.low:.0%} to {rate.high:.0%})"
+        parts.append(text)
+    alt = (
+        "Dot plot of the share of patients reaching a PASI endpoint, 0 to 100%. "
+        + "; ".join(parts)
+        + ". Placebo arms sit near zero and biologic arms near 75-80%; the single-arm MSC results "
+        "have wide intervals and use lower or different endpoints."
+    )
+    return Drawn(fig, ax, {"points": points, "interval_bars": bars, "row_labels": labels}, alt)

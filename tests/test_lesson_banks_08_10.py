@@ -40,11 +40,10 @@ def test_08_size_order_follows_the_sample_sizes():
     assert sizes == sorted(sizes) and len(set(sizes)) == len(sizes)
 
 
-def test_08_longest_follow_up_is_the_gingival_case():
-    # Follow-up is text in the knowledge base; the only one counted in years is Wang 2020.
-    in_years = [s.ref for s in _published() if s.follow_up and "year" in s.follow_up
-                and not s.follow_up.startswith("1 ")]  # fmt: skip
-    assert in_years == ["wang2020"]
+def test_08_yao_denominator_is_responders_over_everyone_enrolled():
+    flow = knowledge.fact("yao_flow").values
+    answer = _question("08_clinical_evidence", "yao_denominator").answer
+    assert round(100 * flow["kept_pasi50"] / flow["enrolled"]) == answer
 
 
 def test_09_clotting_only_answer_is_what_the_explorer_ranks_first():

@@ -5,7 +5,8 @@ Typical use in a lesson::
     from mscpso_edu import quiz
     quiz.check("00_start_here", "loop-cells")   # a short mid-lesson check
     quiz.show("00_start_here")                  # the end-of-lesson quiz
-    quiz.progress()                             # a small dashboard of the learner's scores
+    quiz.progress()                             # scores, a mastery map and what to revisit
+    quiz.review()                               # the questions due for spaced review
 
 Grading is a pure function, :func:`grade`, so every question can be tested without a browser.
 The widget and the dashboard are imported only when used, so grading needs no ipywidgets.
@@ -18,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 from .questions import QUESTION_TYPES, Question, ResponseError, Result, grade
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..diagrams import Drawn
     from .bank import Bank
+    from .mastery_map import ProgressView
+    from .review_widget import ReviewSession
     from .widget import QuizWidget
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "grade",
     "load_bank",
     "progress",
+    "review",
     "show",
     "static_html",
 ]
@@ -76,16 +79,57 @@ def static_html(slug: str, question_ids: Any = None) -> str:
     return _static_html(slug, question_ids)
 
 
-def progress(**options: Any) -> Drawn:
-    """Return a small dashboard of the learner's best scores per lesson.
+def progress(**options: Any) -> ProgressView:
+    """Return the learner's progress: best scores per lesson, a mastery map and what to revisit.
 
-    The result displays in a notebook as an image carrying its alt text; ``.fig`` is the figure.
+    Options: ``store`` (the progress store), ``reviews`` (the review store, whose clock sets
+    "now"). The result displays in a notebook as the two figures, each an image carrying its alt
+    text, and a list saying which objectives to revisit in which lesson and section. ``.fig`` is
+    the score figure, ``.mastery`` the mastery map (a ``Drawn``), ``.text()`` the advice.
     """
-    from ..diagrams import Drawn
     from .dashboard import progress_figure
+    from .mastery import revisit_advice
+    from .mastery_map import ProgressView, learner_mastery, mastery_map
+    from .spaced import ReviewStore
+    from .store import ProgressStore
 
-    figure = progress_figure(**options)
-    return Drawn(figure, figure.axes[0], {"bars": list(figure.axes[0].patches)}, figure.alt_text)
+    store = options.pop("store", None)
+    reviews = options.pop("reviews", None)
+    if options:
+        raise TypeError(f"progress() got unexpected options: {', '.join(sorted(options))}")
+    own_store, own_reviews = store is None, reviews is None
+    store = store or ProgressStore()
+    reviews = reviews or ReviewStore()
+    try:
+        figure = progress_figure(store)
+        results = learner_mastery(store, reviews)
+    finally:
+        if own_store:
+            store.close()
+        if own_reviews:
+            reviews.close()
+    return ProgressView(
+        figure,
+        figure.axes[0],
+        {"bars": list(figure.axes[0].patches)},
+        figure.alt_text,
+        mastery=mastery_map(results),
+        results=results,
+        advice=revisit_advice(results),
+    )
+
+
+def review(**options: Any) -> ReviewSession:
+    """Return a spaced-review session: the questions due across every lesson started.
+
+    Missed questions come first, then those whose predicted recall has dropped (FSRS). Review
+    attempts are kept apart from quiz attempts and never change a submission or a grade.
+    Options: ``store``, ``reviews``, ``learner``, ``limit``; see
+    :func:`mscpso_edu.quiz.review_widget.review`.
+    """
+    from .review_widget import review as _review
+
+    return _review(**options)
 
 
 def __getattr__(name: str) -> Any:

@@ -61,6 +61,7 @@ __all__ = [
     "UVBCourse",
     "healthy_state",
     "healthy_state_limit",
+    "healthy_state_limits",
     "kinetics_comparison",
     "psoriatic_state",
     "relapse_comparison",
@@ -733,6 +734,29 @@ def healthy_state_limit(parameter: str = "il172", *, tolerance: float = 1e-4) ->
         else:
             high = mid
     return high
+
+
+def healthy_state_limits(parameters: Sequence[str]) -> MarkdownText:
+    """Return, as a Markdown table, how far each parameter can rise before health vanishes.
+
+    One row per parameter: its description and :func:`healthy_state_limit` as a multiple of the
+    published value and as a percentage above it.
+
+    Examples
+    --------
+    >>> print(healthy_state_limits(["t2"]))  # doctest: +ELLIPSIS
+    | Rate constant | Healthy state vanishes above (× published) | Margin |
+    |---|---|---|
+    | IL-23-driven T-cell expansion (t2) | 1.010 | 1.0 % |
+    """
+    rows = []
+    for name in parameters:
+        limit = healthy_state_limit(name)
+        description = SkinParameters.metadata(name)["description"]
+        rows.append((f"{description} ({name})", f"{limit:.3f}", f"{(limit - 1) * 100:.1f} %"))
+    return markdown_table(
+        ["Rate constant", "Healthy state vanishes above (× published)", "Margin"], rows
+    )
 
 
 # --- steady states as one rate constant is scaled ------------------------------------------

@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from mscpso_edu.classroom.analysis import report_html
-from mscpso_edu.classroom.grading import canvas_csv, grade_submissions, grades_csv, long_csv
+from mscpso_edu.classroom.gradebook import canvas_csv, grades_csv, long_csv
+from mscpso_edu.classroom.grading import grade_submissions
 from mscpso_edu.classroom.synthetic import synthetic_submission
 from mscpso_edu.errors import CourseError
 from mscpso_edu.fileio import atomic_write_text

@@ -1,7 +1,11 @@
 """The ``mscpso-edu`` command line.
 
-Each command lives in the module that owns its concept and contributes a ``register(subparsers)``
-function; this module only assembles them and turns errors into one readable line.
+Each side of the course has one commands module contributing a ``register(subparsers)`` function
+(the learner's :mod:`mscpso_edu.quiz.command`, the instructor's
+:mod:`mscpso_edu.classroom.commands`, plus ``lab``, ``check`` and ``link``); this module only
+assembles them and turns errors into one readable line. Command modules import only
+:mod:`argparse` at module level and what a command needs when it runs, so ``--help`` and
+``--version`` start in a fraction of a second (``tests/test_layers.py`` checks it).
 """
 
 from __future__ import annotations
@@ -21,11 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "mscpso_edu.launch",
     "mscpso_edu.check",
     "mscpso_edu.quiz.command",
-    "mscpso_edu.classroom.submission",
-    "mscpso_edu.classroom.grading",
-    "mscpso_edu.classroom.release",
-    "mscpso_edu.classroom.export",
-    "mscpso_edu.classroom.exchange",
+    "mscpso_edu.classroom.commands",
     "mscpso_edu.hub",
 )
 

@@ -10,11 +10,11 @@ import pytest
 
 from mscpso_edu.classroom.analysis import analyse, report_html
 from mscpso_edu.classroom.grading import grade_submissions
-from mscpso_edu.classroom.submission import checksum_of, write_submission
 from mscpso_edu.classroom.synthetic import correct_response, synthetic_submission, wrong_response
 from mscpso_edu.quiz import questions as q
 from mscpso_edu.quiz.bank import load_bank
 from mscpso_edu.quiz.learner import learner_seed
+from mscpso_edu.quiz.submission import checksum_of, write_submission
 
 BANK = "00_start_here"
 

@@ -11,8 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mscpso_edu.classroom import grading
-from mscpso_edu.classroom.submission import build_submission, checksum_of, write_submission
+from mscpso_edu.classroom import gradebook, grading
 from mscpso_edu.classroom.synthetic import correct_response, synthetic_submission
 from mscpso_edu.cli import main
 from mscpso_edu.errors import CourseError
@@ -20,6 +19,7 @@ from mscpso_edu.quiz import questions as q
 from mscpso_edu.quiz.bank import load_bank
 from mscpso_edu.quiz.learner import learner_id, learner_seed
 from mscpso_edu.quiz.store import ProgressStore
+from mscpso_edu.quiz.submission import build_submission, checksum_of, write_submission
 
 BANK = "00_start_here"
 
@@ -236,4 +236,4 @@ def test_a_bad_roster_is_one_clear_error(tmp_path, text, message):
     roster = tmp_path / "roster.csv"
     roster.write_text(text, encoding="utf-8")
     with pytest.raises(CourseError, match=message):
-        grading.read_roster(roster)
+        gradebook.read_roster(roster)

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from mscpso_edu.classroom.grading import grade_submissions
-from mscpso_edu.classroom.submission import build_submission, write_submission
 from mscpso_edu.quiz import questions as q
 from mscpso_edu.quiz.bank import load_bank
 from mscpso_edu.quiz.store import ProgressStore
+from mscpso_edu.quiz.submission import build_submission, write_submission
 from mscpso_edu.quiz.widget import QuizWidget
 
 BANK = "00_start_here"

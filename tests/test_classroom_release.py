@@ -14,13 +14,13 @@ import yaml
 
 from mscpso_edu.classroom.grading import grade_submissions
 from mscpso_edu.classroom.release import make_release, strip_solutions
-from mscpso_edu.classroom.submission import build_submission, write_submission
 from mscpso_edu.classroom.synthetic import correct_response, wrong_response
 from mscpso_edu.cli import main
 from mscpso_edu.quiz import questions as q
 from mscpso_edu.quiz.bank import load_bank
 from mscpso_edu.quiz.learner import learner_seed
 from mscpso_edu.quiz.store import ProgressStore
+from mscpso_edu.quiz.submission import build_submission, write_submission
 from mscpso_edu.quiz.widget import QuizWidget
 
 EXAM_BANK = "00_start_here"

@@ -14,19 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from mscpso_edu.classroom.exchange import (
-    FILE_MODE,
-    QUIZ_DIR_MODE,
-    collect,
-    exchange_path,
-    setup_exchange,
-    write_to_exchange,
-)
+from mscpso_edu.classroom.exchange import QUIZ_DIR_MODE, collect, setup_exchange
 from mscpso_edu.cli import main
 from mscpso_edu.errors import CourseError
 from mscpso_edu.quiz.bank import load_bank
 from mscpso_edu.quiz.learner import learner_id
 from mscpso_edu.quiz.store import ProgressStore
+from mscpso_edu.quiz.submission import FILE_MODE, exchange_path, write_to_exchange
 
 BANK = "00_start_here"
 
@@ -162,7 +156,7 @@ import json, sys
 from pathlib import Path
 action, exchange, name = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
 if action == "write":
-    from mscpso_edu.classroom.exchange import write_to_exchange
+    from mscpso_edu.quiz.submission import write_to_exchange
     from mscpso_edu.errors import CourseError
     try:
         write_to_exchange({"quiz": "00_start_here", "student": name, "x": 1}, exchange)

@@ -9,8 +9,8 @@ from test_quiz_widget import answer_correctly
 
 from mscpso_edu import quiz
 from mscpso_edu.classroom.grading import grade_submissions
-from mscpso_edu.classroom.submission import checksum_of
 from mscpso_edu.quiz.store import ProgressStore
+from mscpso_edu.quiz.submission import checksum_of
 
 
 @pytest.fixture

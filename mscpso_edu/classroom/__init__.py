@@ -1,12 +1,15 @@
-"""The instructor's side of the course: submissions, batch grading, item analysis, student
-release and LMS export.
+"""The instructor's side of the course, over :mod:`mscpso_edu.quiz` (never the other way round):
+release, batch grading, gradebooks, item analysis, LMS export and the exchange folder.
 
-Commands (each module registers one with :mod:`mscpso_edu.cli`):
+- :mod:`~mscpso_edu.classroom.release`: the student copy without keys (``mscpso-edu release``);
+- :mod:`~mscpso_edu.classroom.grading`: the grading engine; :mod:`~.gradebook`: the CSVs;
+  :mod:`~.analysis`: item analysis and the HTML report (``mscpso-edu grade``);
+- :mod:`~mscpso_edu.classroom.export`: QTI 1.2, Moodle XML, GIFT (``mscpso-edu export``);
+- :mod:`~mscpso_edu.classroom.exchange`: ``collect`` and ``exchange-setup``;
+- :mod:`~mscpso_edu.classroom.commands`: the commands above, for :mod:`mscpso_edu.cli`.
 
-- ``mscpso-edu submit``: :mod:`mscpso_edu.classroom.submission` (a learner hands in a quiz);
-- ``mscpso-edu grade``: :mod:`mscpso_edu.classroom.grading` (grades, gradebooks, item analysis);
-- ``mscpso-edu release``: :mod:`mscpso_edu.classroom.release` (a student copy without keys);
-- ``mscpso-edu export``: :mod:`mscpso_edu.classroom.export` (QTI 1.2, Moodle XML, GIFT).
+The submission format and the released-bank format are the learner's and live in
+:mod:`mscpso_edu.quiz.submission` and :mod:`mscpso_edu.quiz.released`.
 """
 
 from __future__ import annotations

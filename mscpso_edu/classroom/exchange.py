@@ -23,7 +23,6 @@ A student could still create a file under another student's name before that stu
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import grp
 import json
@@ -31,88 +30,19 @@ import os
 import pwd
 import shutil
 import stat
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ..errors import CourseError
-from ..fileio import atomic_write_text
-from ..paths import quizzes_dir
+from ..quiz.submission import exchange_path
 
-__all__ = [
-    "EXCHANGE_ENV",
-    "FILE_MODE",
-    "QUIZ_DIR_MODE",
-    "ROOT_DIR_MODE",
-    "Collected",
-    "collect",
-    "exchange_dir",
-    "exchange_path",
-    "register",
-    "setup_exchange",
-    "write_to_exchange",
-]
+__all__ = ["QUIZ_DIR_MODE", "ROOT_DIR_MODE", "Collected", "collect", "setup_exchange"]
 
-EXCHANGE_ENV = "MSCPSO_EDU_EXCHANGE"
 #: The exchange root: only its owner (the instructor) creates quiz folders.
 ROOT_DIR_MODE = 0o755
 #: A quiz folder: students create files but cannot list, delete or replace others' files.
 QUIZ_DIR_MODE = 0o3773
-#: A submission: the student writes it, the instructors' group reads it, nobody else.
-FILE_MODE = 0o640
-
-
-def exchange_dir(explicit: str | Path | None = None) -> Path | None:
-    """Return the exchange folder: ``explicit``, else ``$MSCPSO_EDU_EXCHANGE``, else None."""
-    chosen = explicit if explicit else os.environ.get(EXCHANGE_ENV)
-    return Path(chosen).expanduser() if chosen else None
-
-
-def exchange_path(exchange: str | Path, quiz: str, student: str) -> Path:
-    """Return ``<exchange>/<quiz>/<student>.json``."""
-    for label, value in (("quiz", quiz), ("student", student)):
-        if not value or "/" in value or value.startswith(".") or "\\" in value:
-            raise CourseError(f"{label} {value!r} cannot name a file in the exchange folder")
-    return Path(exchange) / quiz / f"{student}.json"
-
-
-def write_to_exchange(submission: Mapping[str, Any], exchange: str | Path) -> Path:
-    """Write ``submission`` atomically to ``<exchange>/<quiz>/<student>.json`` with mode 0640.
-
-    Raises
-    ------
-    CourseError
-        When the exchange folder is missing or the quiz folder cannot be written.
-    """
-    root = Path(exchange)
-    if not root.is_dir():
-        raise CourseError(
-            "the exchange folder does not exist; ask your instructor (they create it with "
-            "mscpso-edu exchange-setup)",
-            root,
-        )
-    target = exchange_path(root, str(submission["quiz"]), str(submission["student"]))
-    if not target.parent.is_dir():
-        try:
-            target.parent.mkdir()
-        except FileExistsError:
-            pass
-        except PermissionError:
-            raise CourseError(
-                f"the exchange has no folder for quiz {submission['quiz']!r} yet; ask your "
-                "instructor to run mscpso-edu exchange-setup",
-                target.parent,
-            ) from None
-    text = json.dumps(submission, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    try:
-        return atomic_write_text(target, text, mode=FILE_MODE)
-    except PermissionError:
-        raise CourseError(
-            "cannot write your submission here; a file of that name belongs to someone else or "
-            "the folder is closed. Tell your instructor",
-            target,
-        ) from None
 
 
 def setup_exchange(
@@ -211,60 +141,3 @@ def collect(
             os.chmod(destination, stat.S_IRUSR | stat.S_IWUSR)
         result.copied.append(destination)
     return result
-
-
-def _collect_command(args: argparse.Namespace) -> int:
-    exchange = exchange_dir(args.exchange)
-    if exchange is None:
-        raise CourseError(f"name the exchange folder with --exchange DIR or ${EXCHANGE_ENV}")
-    result = collect(exchange, args.out, check_owner=args.check_owner, force=args.force)
-    for path, reason in result.skipped:
-        print(f"skipped {path}: {reason}")
-    print(f"Collected {len(result.copied)} submission(s) into {args.out}")
-    if result.copied:
-        print(f"Next: mscpso-edu grade {args.out}/*.json --out grades.csv")
-    return 1 if result.skipped else 0
-
-
-def _setup_command(args: argparse.Namespace) -> int:
-    exchange = exchange_dir(args.exchange)
-    if exchange is None:
-        raise CourseError(f"name the exchange folder with --exchange DIR or ${EXCHANGE_ENV}")
-    quizzes = args.quiz or sorted(path.stem for path in quizzes_dir().glob("*.yaml"))
-    folders = setup_exchange(exchange, quizzes, group=args.group)
-    print(f"Exchange ready at {exchange}: {len(folders)} quiz folder(s), mode 3773")
-    if args.group is None:
-        print("No --group given: only the folder's owner (and root) can read submissions.")
-    return 0
-
-
-def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add the ``collect`` and ``exchange-setup`` commands to the command line."""
-    parser = subparsers.add_parser(
-        "collect",
-        help="gather students' submissions from the exchange folder for grading",
-        description="Copy every submission under the exchange folder into one folder for "
-        "mscpso-edu grade. Exit status 1 if any file was skipped.",
-    )
-    parser.add_argument("--exchange", help=f"the exchange folder (default: ${EXCHANGE_ENV})")
-    parser.add_argument("--out", required=True, help="folder to copy the submissions into")
-    parser.add_argument(
-        "--check-owner",
-        action="store_true",
-        help="skip files whose owner is not the student they name (hubs with real users)",
-    )
-    parser.add_argument("--force", action="store_true", help="replace files already collected")
-    parser.set_defaults(handler=_collect_command)
-
-    setup = subparsers.add_parser(
-        "exchange-setup",
-        help="create the exchange folder with permissions that keep students apart",
-        description="Create <exchange>/ (0755) and one folder per quiz (3773: students can "
-        "drop files but not list, read or replace others'), group-owned by the instructors.",
-    )
-    setup.add_argument("--exchange", help=f"the exchange folder (default: ${EXCHANGE_ENV})")
-    setup.add_argument("--group", help="the instructors' group, which may read submissions")
-    setup.add_argument(
-        "--quiz", action="append", help="quiz slug (repeatable; default: every bank)"
-    )
-    setup.set_defaults(handler=_setup_command)

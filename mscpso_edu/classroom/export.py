@@ -18,10 +18,8 @@ points.
 
 from __future__ import annotations
 
-import argparse
 import html
 import io
-import sys
 import tempfile
 import xml.etree.ElementTree as ET
 import zipfile
@@ -30,12 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CourseError
-from ..fileio import atomic_write_bytes, atomic_write_text
-from ..paths import quizzes_dir
 from ..quiz import questions as q
 from ..quiz.markup import plain, render
 
-__all__ = ["FORMATS", "QTI_NAMESPACE", "export_bank", "gift", "moodle_xml", "qti_zip", "register"]
+__all__ = ["FORMATS", "QTI_NAMESPACE", "export_bank", "gift", "moodle_xml", "qti_zip"]
 
 QTI_NAMESPACE = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 FORMATS = {"qti": ".zip", "moodle": ".xml", "gift": ".gift"}
@@ -308,7 +304,7 @@ def gift(bank: Any, warn: Warn) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-# --- command ---------------------------------------------------------------------------------
+# --- one bank in a named format -------------------------------------------------------------
 
 
 def export_bank(bank: Any, fmt: str, warn: Warn) -> bytes:
@@ -320,49 +316,3 @@ def export_bank(bank: Any, fmt: str, warn: Warn) -> bytes:
     if fmt == "gift":
         return gift(bank, warn).encode("utf-8")
     raise CourseError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
-
-
-def _command(args: argparse.Namespace) -> int:
-    from ..quiz.bank import load_bank
-
-    if args.quiz:
-        banks = [load_bank(args.quiz)]
-    else:
-        banks = [load_bank(path) for path in sorted(quizzes_dir().glob("*.yaml"))]
-    out = Path(args.out)
-    targets = (
-        [(banks[0], out)]
-        if args.quiz
-        else [(bank, out / f"{bank.lesson}{FORMATS[args.format]}") for bank in banks]
-    )
-    if not args.force:
-        for _, target in targets:
-            if target.exists():
-                raise CourseError("output already exists; add --force to overwrite it", target)
-
-    def warn(message: str) -> None:
-        print(f"warning: {message}", file=sys.stderr)
-
-    for bank, target in targets:
-        data = export_bank(bank, args.format, warn)
-        if args.format == "qti":
-            atomic_write_bytes(target, data)
-        else:
-            atomic_write_text(target, data.decode("utf-8"))
-        print(f"{bank.lesson}: {len(bank)} question(s) -> {target}")
-    return 0
-
-
-def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add the ``export`` command to the command line."""
-    parser = subparsers.add_parser(
-        "export",
-        help="export question banks for an LMS (QTI 1.2 for Canvas, Moodle XML, GIFT)",
-        description="Export banks with their answer keys for an LMS. With --quiz, OUT is the "
-        "file; without, OUT is a folder receiving one file per bank.",
-    )
-    parser.add_argument("--format", required=True, choices=sorted(FORMATS))
-    parser.add_argument("--quiz", help="lesson slug or bank file (default: every bank)")
-    parser.add_argument("--out", required=True, help="output file (with --quiz) or folder")
-    parser.add_argument("--force", action="store_true", help="overwrite existing outputs")
-    parser.set_defaults(handler=_command)

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..quiz import questions as q
 from ..quiz.learner import learner_seed
-from .submission import SCHEMA_NAME, SCHEMA_VERSION, bank_fingerprint, checksum_of
+from ..quiz.submission import SCHEMA_NAME, SCHEMA_VERSION, bank_fingerprint, checksum_of
 
 __all__ = ["correct_response", "synthetic_submission", "wrong_response"]
 

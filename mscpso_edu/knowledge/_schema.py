@@ -50,12 +50,13 @@ def _load(stem: str) -> dict[str, Any]:
 
 @functools.cache
 def _validator(stem: str) -> Any:
-    from jsonschema import Draft202012Validator
     from referencing import Registry, Resource
+
+    from .._schema import validator  # jsonschema without its slow format libraries
 
     shared = _load("support")
     registry = Registry().with_resource(shared["$id"], Resource.from_contents(shared))
-    return Draft202012Validator(_load(stem), registry=registry)
+    return validator(_load(stem), registry=registry)
 
 
 def _label(data: Any, where: YamlPath) -> str:

@@ -31,11 +31,13 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from .._schema import validator
 from ..errors import CourseError, Problem
 from ..paths import lessons_dir, quizzes_dir
 from ..yamlfile import compose, decode
 from ..yamlfile import line_of as _line
 from . import questions as q
+from .released import released_questions
 from .textnorm import normalise_answer
 
 __all__ = [
@@ -122,9 +124,7 @@ def schema() -> dict[str, Any]:
 
 @functools.cache
 def _validator() -> Any:
-    from jsonschema import Draft202012Validator
-
-    return Draft202012Validator(schema())
+    return validator(schema())
 
 
 def bank_path(path_or_slug: str | Path) -> Path:
@@ -463,13 +463,23 @@ def read_bank(path: str | Path) -> tuple[Bank | None, list[Problem]]:
     except CourseError as error:
         return None, [error.as_problem()]
     if isinstance(data, dict) and "released" in data:
-        # A student copy (keys hashed or removed) from mscpso-edu release; see classroom.released.
-        from ..classroom.released import build_released_bank
-
+        # A student copy (keys hashed or removed) from mscpso-edu release; see quiz.released.
         try:
-            return build_released_bank(data, lines, path), []
+            questions = released_questions(data, lines, path)
         except CourseError as error:
             return None, [error.as_problem()]
+        missing = [name for name in ("lesson", "title") if not isinstance(data.get(name), str)]
+        if missing:
+            return None, [Problem(str(path), None, f"released bank has no {missing[0]!r} text")]
+        bank = Bank(
+            path=path,
+            lesson=data["lesson"],
+            title=data["title"],
+            mode=data.get("mode", "practice"),
+            questions=questions,
+            lines=lines,
+        )
+        return bank, []
     problems = _schema_problems(data, lines, path)
     if problems:
         return None, problems

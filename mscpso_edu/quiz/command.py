@@ -1,18 +1,25 @@
-"""``mscpso-edu progress``: print the learner's per-lesson progress, or reset it."""
+"""The learner's commands: ``mscpso-edu progress`` (show or reset it) and ``mscpso-edu submit``.
+
+Only :mod:`argparse` is imported here; each command imports what it needs when it runs, so the
+command line starts fast.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from typing import Any
 
 from ..errors import CourseError
-from .dashboard import progress_rows, progress_table
-from .store import ProgressStore, default_store_path
 
 __all__ = ["register"]
 
 
-def _command(args: argparse.Namespace) -> int:
+def _progress(args: argparse.Namespace) -> int:
+    from .dashboard import progress_rows, progress_table
+    from .store import ProgressStore, default_store_path
+
     path = default_store_path()
     with ProgressStore(path) as store:
         if not args.reset:
@@ -36,8 +43,43 @@ def _command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _quizzes_with_answers(store: Any, learner: str) -> list[str]:
+    from ..paths import quizzes_dir
+
+    lessons = sorted({a.lesson for a in store.attempts() if a.learner == learner})
+    return [lesson for lesson in lessons if (quizzes_dir() / f"{lesson}.yaml").is_file()]
+
+
+def _submit(args: argparse.Namespace) -> int:
+    from .learner import learner_id
+    from .store import ProgressStore
+    from .submission import build_submission, check_student, exchange_dir, hand_in
+
+    student = check_student(args.student)
+    who = learner_id()
+    with ProgressStore() as store:
+        quizzes = [args.quiz] if args.quiz else _quizzes_with_answers(store, who)
+        if not quizzes:
+            raise CourseError("no quiz answers are recorded on this computer yet")
+        if args.out and len(quizzes) > 1:
+            raise CourseError(
+                f"--out names one file but answers are recorded for {len(quizzes)} quizzes; "
+                "add --quiz SLUG"
+            )
+        exchange = None if args.out else exchange_dir(args.exchange)
+        for quiz in quizzes:
+            submission = build_submission(student, quiz, store=store, learner=who)
+            target = hand_in(submission, out=args.out, exchange=exchange)
+            print(f"{quiz}: {len(submission['answers'])} answer(s) -> {target}")
+    if exchange is None:
+        print("Hand in the file(s) above as your instructor asks.")
+    else:
+        print("Handed in to your instructor's exchange folder; submit again to replace it.")
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add the ``progress`` command to the command line."""
+    """Add the ``progress`` and ``submit`` commands to the command line."""
     parser = subparsers.add_parser(
         "progress",
         help="show your quiz progress per lesson (or reset it)",
@@ -48,4 +90,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--reset", action="store_true", help="delete every recorded attempt (asks first)"
     )
     parser.add_argument("--yes", action="store_true", help="with --reset: delete without asking")
-    parser.set_defaults(handler=_command)
+    parser.set_defaults(handler=_progress)
+
+    parser = subparsers.add_parser(
+        "submit",
+        help="write your quiz answers as a submission file to hand in",
+        description="Write one JSON submission per quiz from the answers recorded on this "
+        "computer (the latest attempt at each question), with a checksum that shows if the file "
+        "is damaged on the way. Default folder: <data folder>/submissions/.",
+    )
+    parser.add_argument(
+        "--student",
+        # On a JupyterHub the hub user name is the id; it also names the owner of the file.
+        default=os.environ.get("JUPYTERHUB_USER") or None,
+        required=not os.environ.get("JUPYTERHUB_USER"),
+        help="your student id, as your instructor knows it (default on a JupyterHub: your "
+        "hub user name)",
+    )
+    parser.add_argument("--quiz", help="lesson slug of one quiz, e.g. 00_start_here (default: all)")
+    parser.add_argument("--out", help="file to write (only with one quiz)")
+    parser.add_argument(
+        "--exchange",
+        help="the class exchange folder on a shared server (default: $MSCPSO_EDU_EXCHANGE); "
+        "the file goes to <exchange>/<quiz>/<student>.json",
+    )
+    parser.set_defaults(handler=_submit)

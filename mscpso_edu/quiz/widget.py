@@ -31,6 +31,7 @@ from .bank import Bank, load_bank
 from .learner import learner_id, learner_seed
 from .markup import cite_ids, plain, render, render_inline
 from .store import ProgressStore
+from .submission import build_submission, hand_in
 
 __all__ = ["QuestionPanel", "QuizWidget", "check", "show"]
 
@@ -397,10 +398,6 @@ class QuizWidget(widgets.VBox):
 
         Returns the file written, or None after showing why nothing could be written.
         """
-        # The submission format belongs to the classroom tools; imported here, on demand, so
-        # that the quiz engine does not depend on them for anything else.
-        from ..classroom.submission import build_submission, hand_in
-
         try:
             if self.store is None:
                 raise CourseError(

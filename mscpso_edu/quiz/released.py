@@ -1,8 +1,10 @@
-"""Released (student) banks: practice questions with hashed keys, exam questions with no key.
+"""The released (student) bank format, both ways: what ``mscpso-edu release`` writes and how
+the learner's side reads it back.
 
-:mod:`mscpso_edu.classroom.release` writes them; :func:`mscpso_edu.quiz.bank.read_bank` hands any
-bank with a top-level ``released:`` field to :func:`build_released_bank`, so the quiz widget loads
-a student's copy like any other bank.
+A released bank has a top-level ``released:`` field; :func:`mscpso_edu.quiz.bank.read_bank` hands
+such a file to :func:`released_questions`, so the quiz widget loads a student's copy like any
+other bank. :func:`exam_entry` and :func:`practice_entry` write one question;
+:mod:`mscpso_edu.classroom.release` assembles them into the student copy.
 
 Hashes are ``sha256(salt, question id, value)`` with a salt stored in the bank, as nbgrader's
 hashed tests do. **They are a deterrent, not a secret**: the salt is in the file, so
@@ -25,17 +27,23 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from ..errors import CourseError
-from ..quiz import questions as q
-from ..quiz.textnorm import normalise_answer
+from . import questions as q
+from .textnorm import normalise_answer
 
 __all__ = [
     "KEYLESS_FEEDBACK",
     "HashedNumericQuestion",
     "HashedShortTextQuestion",
-    "build_released_bank",
+    "bucket_width",
+    "exam_entry",
     "keyed_hash",
     "numeric_buckets",
+    "practice_entry",
+    "released_key_sha256",
+    "released_questions",
 ]
 
 KEYLESS_FEEDBACK = "Recorded. This question is graded by your instructor after you submit."
@@ -47,7 +55,8 @@ def keyed_hash(salt: str, question_id: str, value: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _bucket_width(answer: float, tolerance: float, relative: float) -> float:
+def bucket_width(answer: float, tolerance: float, relative: float) -> float:
+    """Return the width of the hashed buckets of a numeric answer: half its tolerance."""
     slack = max(tolerance, relative * abs(answer), 1e-9 * max(1.0, abs(answer)))
     return slack / 2.0
 
@@ -220,16 +229,16 @@ def _practice_question(raw: Mapping[str, Any], common: dict[str, Any], salt: str
     raise CourseError(f"unknown question type {kind!r}")
 
 
-def build_released_bank(data: Mapping[str, Any], lines: Mapping[Any, int], path: Path) -> Any:
-    """Build a :class:`~mscpso_edu.quiz.bank.Bank` from a released bank's parsed YAML.
+def released_questions(
+    data: Mapping[str, Any], lines: Mapping[Any, int], path: Path
+) -> tuple[q.Question, ...]:
+    """Build the questions of a released bank from its parsed YAML.
 
     Raises
     ------
     CourseError
         Naming the file and line when the released bank is damaged.
     """
-    from ..quiz.bank import Bank
-
     released = data["released"]
     built = []
     for index, raw in enumerate(data.get("questions", ())):
@@ -248,11 +257,116 @@ def build_released_bank(data: Mapping[str, Any], lines: Mapping[Any, int], path:
                 path,
                 line,
             ) from None
-    return Bank(
-        path=path,
-        lesson=data["lesson"],
-        title=data["title"],
-        mode=data.get("mode", "practice"),
-        questions=tuple(built),
-        lines=lines,
-    )
+    return tuple(built)
+
+
+def released_key_sha256(data: bytes) -> str | None:
+    """Return the key bank hash a released bank names, or None for an ordinary bank."""
+    if b"\nreleased:" not in b"\n" + data:
+        return None
+    try:
+        loaded = yaml.safe_load(data.decode("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError):
+        return None
+    released = loaded.get("released") if isinstance(loaded, dict) else None
+    value = released.get("key_sha256") if isinstance(released, dict) else None
+    return value if isinstance(value, str) else None
+
+
+# --- writing: one question of a released bank --------------------------------------------------
+
+
+def _visible(question: q.Question, mode: str | None) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": question.id,
+        "type": question.type,
+        "prompt": question.prompt,
+        "points": question.points,
+        "objectives": list(question.objectives),
+    }
+    if question.hints:
+        out["hints"] = list(question.hints)
+    if mode:
+        out["mode"] = mode
+    return out
+
+
+def _neutral_order(texts: list[str], key_order: list[str]) -> list[str]:
+    ordered = sorted(texts, key=str.casefold)
+    return ordered[::-1] if ordered == key_order and len(ordered) > 1 else ordered
+
+
+def exam_entry(question: q.Question, mode: str | None) -> dict[str, Any]:
+    """Return the released form of an exam question: what it asks, and no key at all."""
+    out = _visible(question, mode)
+    if isinstance(question, q.SingleChoiceQuestion | q.MultipleChoiceQuestion):
+        out["choices"] = [{"id": c.id, "text": c.text} for c in question.choices]
+    elif isinstance(question, q.ComputedQuestion):
+        out["computation"] = question.computation
+        out["units"] = question.units
+    elif isinstance(question, q.NumericQuestion):
+        out["units"] = question.units
+    elif isinstance(question, q.MatchingQuestion):
+        out["lefts"] = [pair.left for pair in question.pairs]
+        out["options"] = _neutral_order(list(question.right_options), [])
+    elif isinstance(question, q.OrderingQuestion):
+        key = [item.text for item in question.items]
+        out["steps"] = _neutral_order(key, key)
+    elif isinstance(question, q.ReflectionQuestion):
+        out["guidance"] = question.guidance
+    return out
+
+
+def practice_entry(question: q.Question, mode: str | None, salt: str) -> dict[str, Any]:
+    """Return the released form of a practice question: its key as salted hashes."""
+    out = _visible(question, mode)
+    out["explanation"] = question.explanation
+    out["references"] = list(question.references)
+
+    def hashed(value: str) -> str:
+        return keyed_hash(salt, question.id, value)
+
+    if isinstance(question, q.SingleChoiceQuestion | q.MultipleChoiceQuestion):
+        out["choices"] = [
+            {
+                "id": c.id,
+                "text": c.text,
+                "feedback": c.feedback,
+                "key": hashed(f"{c.id}:{'correct' if c.correct else 'wrong'}"),
+            }
+            for c in question.choices
+        ]
+    elif isinstance(question, q.TrueFalseQuestion):
+        out["key"] = hashed("true" if question.answer else "false")
+        out["feedback_true"] = question.feedback_true
+        out["feedback_false"] = question.feedback_false
+    elif isinstance(question, q.ComputedQuestion):
+        out["computation"] = question.computation
+        out["tolerance"] = question.tolerance
+        out["relative_tolerance"] = question.relative_tolerance
+        out["units"] = question.units
+    elif isinstance(question, q.NumericQuestion):
+        width = bucket_width(question.answer, question.tolerance, question.relative_tolerance)
+        out["units"] = question.units
+        out["bucket"] = width
+        out["keys"] = sorted(hashed(str(b)) for b in numeric_buckets(question.answer, width))
+    elif isinstance(question, q.MatchingQuestion):
+        out["pairs"] = [
+            {"left": p.left, "feedback": p.feedback, "key": hashed(f"{p.left}\x1e{p.right}")}
+            for p in question.pairs
+        ]
+        out["options"] = _neutral_order(list(question.right_options), [])
+    elif isinstance(question, q.OrderingQuestion):
+        key = [item.text for item in question.items]
+        feedback = {item.text: item.feedback for item in question.items}
+        out["steps"] = [{"text": t, "feedback": feedback[t]} for t in _neutral_order(key, key)]
+        out["keys"] = [hashed(f"{position}\x1e{text}") for position, text in enumerate(key)]
+    elif isinstance(question, q.ShortTextQuestion):
+        out["keys"] = sorted({hashed(normalise_answer(a)) for a in question.accept})
+        out["mistakes"] = [
+            {"key": hashed(normalise_answer(m.answer)), "feedback": m.feedback}
+            for m in question.mistakes
+        ]
+    elif isinstance(question, q.ReflectionQuestion):
+        out["guidance"] = question.guidance
+    return out

@@ -1,0 +1,175 @@
+"""Gradebooks from a grading run: ``grades.csv`` (a row per student), the long CSV (a row per
+student, quiz and question) and a CSV Canvas imports, optionally filled from a class list.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import CourseError
+from .grading import GradedSubmission, GradeRun
+
+__all__ = [
+    "CANVAS_FIXED_COLUMNS",
+    "ROSTER_COLUMNS",
+    "RosterEntry",
+    "canvas_csv",
+    "grades_csv",
+    "long_csv",
+    "read_roster",
+]
+
+#: The columns before the assignments in a Canvas gradebook CSV.
+CANVAS_FIXED_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
+
+
+def _number(value: float) -> str:
+    return f"{value:.4g}" if value != int(value) else str(int(value))
+
+
+def _csv_text(rows: Iterable[Sequence[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _table(run: GradeRun) -> dict[str, dict[str, GradedSubmission]]:
+    table: dict[str, dict[str, GradedSubmission]] = {}
+    for sub in run.graded:
+        table.setdefault(sub.student, {})[sub.quiz] = sub
+    return table
+
+
+def grades_csv(run: GradeRun) -> str:
+    """Return ``grades.csv``: ``student``, one column of points per quiz, ``total``.
+
+    A quiz the student did not hand in is left empty (and counts 0 in the total).
+    """
+    quizzes = run.quizzes
+    rows: list[list[Any]] = [["student", *quizzes, "total"]]
+    for student, subs in sorted(_table(run).items()):
+        cells = [_number(subs[quiz].points) if quiz in subs else "" for quiz in quizzes]
+        total = sum(sub.points for sub in subs.values())
+        rows.append([student, *cells, _number(total)])
+    return _csv_text(rows)
+
+
+def long_csv(run: GradeRun) -> str:
+    """Return the long CSV: one row per student, quiz and question.
+
+    Columns: ``student, quiz, question, response, points, max_points, correct``. ``response`` is
+    the learner's answer as JSON (empty when unanswered).
+    """
+    rows: list[list[Any]] = [
+        ["student", "quiz", "question", "response", "points", "max_points", "correct"]
+    ]
+    for sub in sorted(run.graded, key=lambda s: (s.student, s.quiz)):
+        for answer in sub.answers:
+            response = (
+                json.dumps(answer.response, ensure_ascii=False, sort_keys=True)
+                if answer.answered
+                else ""
+            )
+            rows.append(
+                [
+                    sub.student,
+                    sub.quiz,
+                    answer.question,
+                    response,
+                    _number(answer.points),
+                    _number(answer.max_points),
+                    int(answer.correct),
+                ]
+            )
+    return _csv_text(rows)
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """One student of the class list: the id they submit under and their gradebook columns."""
+
+    student: str
+    name: str
+    canvas_id: str = ""
+    sis_user_id: str = ""
+    sis_login_id: str = ""
+    section: str = ""
+
+
+#: Columns a roster CSV may have; ``student`` and ``name`` are required.
+ROSTER_COLUMNS = ("student", "name", "canvas_id", "sis_user_id", "sis_login_id", "section")
+
+
+def read_roster(path: str | Path) -> dict[str, RosterEntry]:
+    """Read a class list CSV (columns :data:`ROSTER_COLUMNS`; ``student`` and ``name`` required).
+
+    ``student`` is the id students submit under. Empty SIS ids default to it. Errors name the
+    file and the line.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise CourseError("no such roster file", path) from None
+    except UnicodeDecodeError:
+        raise CourseError("the roster is not UTF-8 text; save it as UTF-8 CSV", path) from None
+    reader = csv.DictReader(io.StringIO(text))
+    header = reader.fieldnames or []
+    missing = [name for name in ("student", "name") if name not in header]
+    if missing:
+        raise CourseError(f"the roster needs the column(s) {', '.join(missing)}", path, 1)
+    unknown = [name for name in header if name not in ROSTER_COLUMNS]
+    if unknown:
+        raise CourseError(
+            f"unknown roster column(s) {', '.join(unknown)}; use {', '.join(ROSTER_COLUMNS)}",
+            path,
+            1,
+        )
+    roster: dict[str, RosterEntry] = {}
+    for row in reader:
+        line = reader.line_num
+        student = (row.get("student") or "").strip()
+        name = (row.get("name") or "").strip()
+        if not student or not name:
+            raise CourseError("every row needs a student id and a name", path, line)
+        if student in roster:
+            raise CourseError(f"student {student!r} is listed twice", path, line)
+        fields = {key: (row.get(key) or "").strip() for key in ROSTER_COLUMNS[2:]}
+        fields["sis_user_id"] = fields["sis_user_id"] or student
+        fields["sis_login_id"] = fields["sis_login_id"] or student
+        roster[student] = RosterEntry(student, name, **fields)
+    return roster
+
+
+def canvas_csv(run: GradeRun, roster: Mapping[str, RosterEntry] | None = None) -> str:
+    """Return a gradebook CSV Canvas imports (*Grades > Import*).
+
+    The fixed columns are those of a Canvas gradebook export. With a ``roster`` (see
+    :func:`read_roster`) every listed student gets a row with their name and ids, including those
+    who submitted nothing; without one the student id fills *Student*, *SIS User ID* and *SIS
+    Login ID* (Canvas matches on the SIS ids). Each quiz is one assignment column named by its bank
+    title; the second row gives *Points Possible*, as in Canvas's own exports.
+    """
+    quizzes = run.quizzes
+    titles = [run.key.bank(quiz).title for quiz in quizzes]
+    possible = [_number(run.key.bank(quiz).max_points) for quiz in quizzes]
+    rows: list[list[Any]] = [
+        [*CANVAS_FIXED_COLUMNS, *titles],
+        ["    Points Possible", "", "", "", "", *possible],
+    ]
+    table = _table(run)
+    roster = dict(roster or {})
+    for student in sorted(set(table) | set(roster)):
+        entry = roster.get(student) or RosterEntry(student, student, "", student, student)
+        subs = table.get(student, {})
+        cells = [_number(subs[quiz].points) if quiz in subs else "" for quiz in quizzes]
+        ids = [entry.canvas_id, entry.sis_user_id, entry.sis_login_id, entry.section]
+        rows.append([entry.name, *ids, *cells])
+    return _csv_text(rows)

@@ -13,12 +13,13 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from mscpso_edu import cli
+from mscpso_edu.bank_check import check_banks
 from mscpso_edu.check import CHECKERS
 from mscpso_edu.errors import CourseError
 from mscpso_edu.paths import quizzes_dir
 from mscpso_edu.quiz import bank as bank_module
 from mscpso_edu.quiz import grade, load_bank
-from mscpso_edu.quiz.bank import MAX_BANK_BYTES, check_banks, read_bank, schema
+from mscpso_edu.quiz.bank import MAX_BANK_BYTES, read_bank, schema
 
 VALID = """\
 lesson: 00_start_here
@@ -163,7 +164,7 @@ def test_each_broken_bank_gives_one_clear_error_naming_file_and_line(tmp_path, n
 def test_check_command_prints_the_error_and_exits_2_without_a_traceback(tmp_path, capsys, name):
     content, line, fragment = BROKEN[name]
     path = write(tmp_path, f"{name}.yaml", content)
-    assert "mscpso_edu.quiz.bank:check_banks" in CHECKERS
+    assert "mscpso_edu.bank_check:check_banks" in CHECKERS
     assert cli.main(["check", str(path)]) == 2
     out, err = capsys.readouterr()
     assert f"{path}:{line}: " in out and fragment in out

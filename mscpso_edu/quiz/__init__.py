@@ -31,7 +31,6 @@ __all__ = [
     "ResponseError",
     "Result",
     "check",
-    "check_banks",
     "grade",
     "load_bank",
     "progress",
@@ -46,13 +45,6 @@ def load_bank(path_or_slug: Any) -> Bank:
     from .bank import load_bank as _load_bank
 
     return _load_bank(path_or_slug)
-
-
-def check_banks(paths: Any = ()) -> list:
-    """Check question banks; see :func:`mscpso_edu.quiz.bank.check_banks`."""
-    from .bank import check_banks as _check_banks
-
-    return _check_banks(paths)
 
 
 def show(slug: str, **options: Any) -> QuizWidget:

@@ -1,13 +1,18 @@
 # The course's two commands, and a few for contributors.
-#   make lab    install into .venv (first time) and open JupyterLab on lesson 00
-#   make test   install into .venv (first time) and run every test: pytest + nbval over lessons/
-#               + browser tests (tests/e2e/, marker e2e; they skip when Chromium is missing)
+#   make lab    install the learner's environment into .venv (first time) and open JupyterLab on
+#               lesson 00; nothing from the instructor, test, hub, e2e or site extras
+#   make test   add every extra to .venv (first time) and run every test: pytest + nbval over
+#               lessons/ + browser tests (tests/e2e/, marker e2e; they skip when Chromium is missing)
 #   make site   build the static website offline into site/_build/html
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# One stamp per environment: the learner's (make lab) and the contributor's on top of it (make
+# test, site, lint, bench). Each is redone when pyproject.toml changes.
+STAMP := $(VENV)/.installed-learner
+DEV_STAMP := $(VENV)/.installed-dev
+EXTRAS := instructor,test,hub,e2e,site
 PYTEST_ARGS ?=
 
 .PHONY: lab test test-quick lint bench clean site
@@ -15,15 +20,19 @@ PYTEST_ARGS ?=
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,hub,e2e]'
+	$(BIN)/python -m pip install --quiet -e .
 	@touch $(STAMP)
+
+$(DEV_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
+	@touch $(DEV_STAMP)
 
 lab: $(STAMP)
 	$(BIN)/mscpso-edu lab
 
 # Tests never write to the user's home: progress, Jupyter and IPython folders live in a temporary
 # folder that is removed afterwards.
-test: $(STAMP)
+test: $(DEV_STAMP)
 	@scripts/install-test-tools $(VENV)
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	export PATH="$(CURDIR)/$(VENV)/node/node_modules/.bin:$$PATH" MPLBACKEND=Agg MSCPSO_EDU_HOME="$$tmp/home" \
@@ -34,14 +43,14 @@ test: $(STAMP)
 	    --nbval-lax --nbval-current-env --nbval-cell-timeout=600
 
 # Unit tests only (no notebooks, no browser): a quick loop while editing.
-test-quick: $(STAMP)
+test-quick: $(DEV_STAMP)
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	MPLBACKEND=Agg MSCPSO_EDU_HOME="$$tmp/home" IPYTHONDIR="$$tmp/ipython" \
 	$(BIN)/python -m pytest -p no:cacheprovider -m "not e2e and not slow" $(PYTEST_ARGS) tests
 
 # The course as a static website, built offline with Jupyter Book 1 (every lesson executed) into
 # site/_build/html. Progress and Jupyter state go to a temporary folder, as for the tests.
-site: $(STAMP)
+site: $(DEV_STAMP)
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	export MPLBACKEND=Agg MSCPSO_EDU_HOME="$$tmp/home" \
 	       JUPYTER_CONFIG_DIR="$$tmp/jupyter/config" JUPYTER_DATA_DIR="$$tmp/jupyter/data" \
@@ -50,11 +59,11 @@ site: $(STAMP)
 	$(BIN)/jupyter-book build . --config site/_config.yml --toc site/_toc.yml --path-output site
 	@echo "Site: site/_build/html/index.html"
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; MPLBACKEND=Agg $(BIN)/python $$script || exit 1; done
 
 clean:

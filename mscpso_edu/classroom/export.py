@@ -91,7 +91,12 @@ def _ascii_answers(question: q.ShortTextQuestion, warn: Warn) -> list[str]:
 
 def qti_zip(bank: Any, warn: Warn) -> tuple[bytes, list[str]]:
     """Return a Canvas QTI 1.2 zip of ``bank`` and the question ids it holds, in order."""
-    from qti_package_maker.package_interface import QTIPackageInterface
+    try:  # an instructor-only dependency: the learner's install does not have it
+        from qti_package_maker.package_interface import QTIPackageInterface
+    except ImportError:
+        raise CourseError(
+            "QTI export needs the instructor tools: pip install 'mscpso-edu[instructor]'"
+        ) from None
 
     package = QTIPackageInterface(bank.title, allow_mixed=True)
     exported: list[tuple[str, float, str | None]] = []

@@ -245,3 +245,21 @@ def test_keratinocyte_effect_slows_turnover_only_while_it_acts():
     assert np.all(result.turnover_days[:5] > 1.1 * untreated_rule[:5])
     # From day 5 the effect has stopped and the rule uses the model's own constants again.
     assert np.allclose(result.turnover_days[5:], untreated_rule[5:])
+
+
+@pytest.mark.parametrize(
+    "product, doses, interval, mechanism",
+    [("cells", 1, 14.0, "t_cell_clearance"), ("ev", 12, 3.0, "tolerogenic_dc"),
+     ("cells", 30, 1.0, "keratinocyte")],
+)  # fmt: skip
+def test_the_right_hand_sides_fast_effect_is_the_exposure_sum(product, doses, interval, mechanism):
+    """effect_scalar/factor_scalar (one exponential from the last dose) give effect()/factors()."""
+    plan = MSCTherapy(mechanism, 0.8, doses=doses, interval_days=interval, first_day=10.0,
+                      product=product)  # fmt: skip
+    factor_at, targets = plan.factor_scalar()
+    days = np.concatenate([np.linspace(0, 120, 997), plan.dose_days, plan.dose_days - 1e-9])
+    for t in days:
+        assert plan.effect_scalar(float(t)) == pytest.approx(float(plan.effect(t)), rel=1e-12)
+        expected = MECHANISMS[mechanism].factor(float(plan.effect(t)))
+        assert factor_at(float(t)) == pytest.approx(expected, rel=1e-12)
+    assert targets == MECHANISMS[mechanism].targets

@@ -363,6 +363,7 @@ class SkinState:
 # --- right-hand side ------------------------------------------------------------------------
 
 _MODULATED = ("t2", "t20", "il232", "il1720", "tnf20", "sc2", "ta2")
+_MODULATED_INDEX = {name: i for i, name in enumerate(_MODULATED)}
 
 
 def _make_rhs(
@@ -396,17 +397,20 @@ def _make_rhs(
 
     base = (t2_0, t20_0, il232_0, il1720_0, tnf20_0, sc2_0, ta2_0)
 
+    terms = []
+    for therapy in dynamic:
+        factor_at, targets = therapy.factor_scalar()
+        terms.append((factor_at, tuple(_MODULATED_INDEX[name] for name in targets)))
+
     def rates(t):
-        if not dynamic:
+        if not terms:
             return base
-        m = {"t2": 1.0, "t20": 1.0, "il232": 1.0, "il1720": 1.0, "tnf20": 1.0,
-             "sc2": 1.0, "ta2": 1.0}  # fmt: skip
-        for therapy in dynamic:
-            for name, factor in therapy.factors(t).items():
-                m[name] *= factor
-        return (t2_0 * m["t2"], t20_0 * m["t20"], il232_0 * m["il232"],
-                il1720_0 * m["il1720"], tnf20_0 * m["tnf20"], sc2_0 * m["sc2"],
-                ta2_0 * m["ta2"])  # fmt: skip
+        scaled = list(base)
+        for factor_at, indices in terms:
+            factor = factor_at(t)
+            for i in indices:
+                scaled[i] *= factor
+        return scaled
 
     def rhs(t, y):
         T, DC, IL23, IL17, TNF, GF, SC, TA, D, A = y

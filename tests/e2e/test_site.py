@@ -34,7 +34,7 @@ BUILD_S = 1800
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Build the site (as ``make site`` does) and serve it on a loopback port."""
-    pytest.importorskip("jupyter_book", reason="install the e2e extra: pip install -e '.[e2e]'")
+    pytest.importorskip("jupyter_book", reason="install the site extra: pip install -e '.[site]'")
     root = tmp_path_factory.mktemp("site")
     book = Path(sys.executable).parent / "jupyter-book"
     command = [

@@ -49,7 +49,9 @@ def _class(key: Path, folder: Path, students: int = 20):
             elif question.id == "loop_order":
                 right = False
             else:
-                right = (number + index) % students >= students // 3 or number > students * 0.7
+                # The stronger half gets every other question right, so answering il23_source
+                # right marks the weaker half whatever questions the bank holds.
+                right = number >= students // 2 or (number + index) % students >= students // 3
             response = correct_response(question) if right else wrong_response(question, rng)
             answers.append({"question": question.id, "response": response,
                             "answered": "2026-01-01T00:00:00Z", "attempts": 1})  # fmt: skip

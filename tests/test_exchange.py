@@ -31,13 +31,18 @@ def _il23(right: bool) -> str:
     return next(c.id for c in question.choices if c.correct == right)
 
 
+def _right(question_id: str) -> str:
+    """The id of the right choice of a single-choice question of the bank."""
+    return next(c.id for c in load_bank(BANK).question(question_id).choices if c.correct)
+
+
 def _answer(il23: str) -> None:
     """Record two answers in the learner's own progress store (2 points if ``il23`` is right)."""
     right = il23 == _il23(True)
     with ProgressStore() as store:
         me = learner_id()
         store.record(me, BANK, "il23_source", il23, float(right), 1, right)
-        store.record(me, BANK, "loop_self_sustaining", True, 1, 1, True)
+        store.record(me, BANK, "net_lesson", _right("net_lesson"), 1, 1, True)
 
 
 def test_submit_writes_into_the_exchange_with_mode_0640(tmp_path, monkeypatch, capsys):

@@ -1,12 +1,11 @@
 """The linter's predict / Think / misconception rules, and the end quiz leaving in-lesson items out.
 
-Each test converts a copy of lesson 00 (and of its bank, in a temporary quizzes folder) the way
-the linter's docstring says, checks the copy is clean, then breaks one thing and reads the message.
+Each test copies lesson 00 (converted the way the linter's docstring says) and its bank into a
+temporary folder, checks the copy is clean, then breaks one thing and reads the message.
 """
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 
@@ -23,16 +22,6 @@ REPO = Path(__file__).resolve().parent.parent
 TEMPLATE = REPO / "lessons" / "00_start_here.ipynb"
 SLUG = "00_start_here"
 
-THINK = {
-    "id": "think_pasi",
-    "type": "reflection",
-    "role": "think",
-    "objectives": ["00.c"],
-    "prompt": "Two patients have the same PASI. What might it miss?",
-    "guidance": "A good answer names what PASI weighs and what it leaves out.",
-    "explanation": "PASI weighs regions by body surface, not by burden [fredriksson1978].",
-    "references": ["fredriksson1978"],
-}
 MISCONCEPTIONS = (
     "## Common misconceptions\n\n"
     '- **"A psoriatic plaque is only a skin problem."** The loop involves immune cells\n'
@@ -64,33 +53,14 @@ def _index(cells: list[dict], text: str) -> int:
 
 @pytest.fixture
 def course(tmp_path, monkeypatch):
-    """A converted copy of lesson 00 and its bank; returns (notebook path, notebook, bank dict)."""
+    """Lesson 00 (converted) and its bank, copied so a test can break one thing."""
     raw = yaml.safe_load((REPO / "quizzes" / f"{SLUG}.yaml").read_text(encoding="utf-8"))
-    roles = {"loop_order": "check", "pasi_weights": "check", "pasi_maximum": "prediction"}
-    for question in raw["questions"]:
-        if question["id"] in roles:
-            question["role"] = roles[question["id"]]
-    raw["questions"].append(copy.deepcopy(THINK))
     quizzes = tmp_path / "quizzes"
     quizzes.mkdir()
     monkeypatch.setattr(bank_module, "quizzes_dir", lambda: quizzes)
     monkeypatch.setattr(lessons, "NOT_YET_CONVERTED", frozenset())
-
     notebook = json.loads(TEMPLATE.read_text(encoding="utf-8"))
-    cells = notebook["cells"]
-    explorer = _index(cells, "widgets.pasi_calculator()")
-    cells.insert(explorer, _code(f'quiz.check("{SLUG}", "pasi_maximum")', "t-predict"))
-    notice = _index(cells, "#### Think")
-    text = "".join(cells[notice]["source"])
-    before, after = text.split("### Check your understanding")
-    cells[notice]["source"] = before.rstrip() + "\n"
-    cells[notice + 1 : notice + 1] = [
-        _code(f'quiz.check("{SLUG}", "think_pasi")', "t-think"),
-        _markdown("### Check your understanding" + after, "t-check"),
-    ]
-    cells.insert(_index(cells, "## Key points"), _markdown(MISCONCEPTIONS, "t-misc"))
-    path = tmp_path / f"{SLUG}.ipynb"
-    return path, notebook, raw
+    return tmp_path / f"{SLUG}.ipynb", notebook, raw
 
 
 def lint(path: Path, notebook: dict, raw: dict) -> list[str]:
@@ -154,7 +124,7 @@ def test_a_spoiler_figure_before_the_prediction_is_named(course, monkeypatch):
 def test_an_unanswered_think_prompt_is_named(course):
     path, notebook, raw = course
     cells = notebook["cells"]
-    del cells[_index(cells, '"think_pasi"')]
+    del cells[_index(cells, '"think_pasi_misses"')]
     think = _index(cells, "#### Think")
     found = lint(path, notebook, raw)
     assert (
@@ -176,12 +146,12 @@ def test_a_think_prompt_must_end_its_cell(course):
 
 def test_a_think_discussion_must_cite_and_be_a_reflection(course):
     path, notebook, raw = course
-    think = next(q for q in raw["questions"] if q["id"] == "think_pasi")
+    think = next(q for q in raw["questions"] if q["id"] == "think_pasi_misses")
     think["explanation"] = "An expert would weigh the sites."
-    at = _index(notebook["cells"], '"think_pasi"')
+    at = _index(notebook["cells"], '"think_pasi_misses"')
     assert lint(path, notebook, raw) == [
-        f"{path}:cell {at}: Think question 'think_pasi': its explanation is the expert discussion "
-        "and must cite its sources as [refid]"
+        f"{path}:cell {at}: Think question 'think_pasi_misses': its explanation is the expert "
+        "discussion and must cite its sources as [refid]"
     ]
 
 
@@ -221,7 +191,7 @@ def test_the_end_quiz_leaves_out_what_the_lesson_asked(course, tmp_path):
     lint(path, notebook, raw)  # writes the bank
     quiz = show(SLUG, store=ProgressStore(tmp_path / "progress.sqlite"), learner="t")
     asked = {panel.question.id for panel in quiz.panels}
-    assert {"loop_order", "pasi_weights", "pasi_maximum", "think_pasi"}.isdisjoint(asked)
+    assert {"loop_order", "pasi_weights", "pasi_maximum", "think_pasi_misses"}.isdisjoint(asked)
     assert "il23_source" in asked
 
 
@@ -231,8 +201,8 @@ def test_a_think_discussion_opens_after_the_answer_is_saved(course, tmp_path):
 
     path, notebook, raw = course
     lint(path, notebook, raw)
-    quiz = check(SLUG, "think_pasi", store=ProgressStore(tmp_path / "p.sqlite"), learner="t")
-    panel = quiz.panel("think_pasi")
+    quiz = check(SLUG, "think_pasi_misses", store=ProgressStore(tmp_path / "p.sqlite"), learner="t")
+    panel = quiz.panel("think_pasi_misses")
     assert panel.explanation.value == ""
     panel.control.value = "Legs weigh more than the head."
     result = panel.submit()
@@ -240,5 +210,5 @@ def test_a_think_discussion_opens_after_the_answer_is_saved(course, tmp_path):
     assert "Expert discussion" in panel.explanation.value
     assert "Fredriksson" in panel.explanation.value
     assert panel.attempts == 1
-    page = static_html(SLUG, ["think_pasi"])
+    page = static_html(SLUG, ["think_pasi_misses"])
     assert "<details><summary>Write your answer first, then open the expert discussion" in page

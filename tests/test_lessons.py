@@ -104,7 +104,7 @@ def test_title_must_match_the_file(tmp_path):
 def test_missing_time_line(tmp_path):
     path, notebook = lesson_copy(tmp_path)
     cell = notebook["cells"][0]
-    cell["source"] = "".join(cell["source"]).replace("**Estimated time:** 30 minutes", "")
+    cell["source"] = "".join(cell["source"]).replace("**Estimated time:** 40 minutes", "")
     assert messages(write(path, notebook)) == [
         f"{path}:cell 0: the title cell needs a line '**Estimated time:** N minutes'"
     ]
@@ -251,12 +251,12 @@ def test_title_and_time_must_agree_with_the_course_catalogue(tmp_path):
     cell = notebook["cells"][0]
     text = "".join(cell["source"])
     cell["source"] = text.replace("# Lesson 00: Start here", "# Lesson 00: Begin here").replace(
-        "**Estimated time:** 30 minutes", "**Estimated time:** 35 minutes"
+        "**Estimated time:** 40 minutes", "**Estimated time:** 35 minutes"
     )
     found = messages(write(path, notebook))
     assert found == [
         f"{path}:cell 0: title 'Begin here' differs from the course catalogue's 'Start here'",
-        f"{path}:cell 0: estimated time 35 min differs from the course catalogue's 30",
+        f"{path}:cell 0: estimated time 35 min differs from the course catalogue's 40",
     ]
 
 

@@ -41,10 +41,11 @@ QUIZ = "00_start_here"
 _IL23 = load_bank(QUIZ).question("il23_source").choices
 RIGHT = next(c.id for c in _IL23 if c.correct)
 WRONG = next(c.id for c in _IL23 if not c.correct)
+NET = next(c.id for c in load_bank(QUIZ).question("net_lesson").choices if c.correct)
 # What each student answers: question id -> the value put into the widget's control.
 ANSWERS = {
-    "alice": {"il23_source": RIGHT, "loop_self_sustaining": True, "pasi_maximum": "72"},
-    "bob": {"il23_source": WRONG, "loop_self_sustaining": True, "pasi_maximum": "60"},
+    "alice": {"il23_source": RIGHT, "net_lesson": NET, "th17_treg_cytokine": "TGF-beta"},
+    "bob": {"il23_source": WRONG, "net_lesson": NET, "th17_treg_cytokine": "IL-4"},
 }
 EXPECTED_POINTS = {"alice": 3.0, "bob": 1.0}
 

@@ -33,5 +33,5 @@ def test_the_notes_cite_the_chosen_source_and_route_from_the_knowledge_base():
     explorer.controls["source"].value = "adipose"
     explorer.controls["route"].value = "into plaques"
     assert "Adipose tissue" in explorer.notes.value and "Moll 2019" in explorer.notes.value
-    assert "Leibacher 2016" in explorer.notes.value
+    assert "Sanchez-Diaz 2021" in explorer.notes.value  # route_spread (issue 15 re-cite)
     assert "illustrative" in explorer.notes.value

@@ -102,7 +102,7 @@ def _message(error: Any) -> str:
         return f"malformed {what} {found!r}; expected {hint}"
     if kind == "pattern" and name == "where":
         return (
-            f"'where' is {found!r}; expected abstract, introduction, methods, results, "
+            f"'where' is {found!r}; expected title, abstract, introduction, methods, results, "
             "discussion, conclusion, full text, 'table N' or 'figure N'"
         )
     if kind == "pattern" and name == "registry":

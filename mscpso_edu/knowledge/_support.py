@@ -22,14 +22,16 @@ each cited source (see ``schemas/support.schema.json``)::
 3. **Numbers**: every number written in the claim (digits; names such as IL-17, CD4 or PASI-75
    are not numbers) and every number in its ``values`` must appear among the numbers of its
    quotes (``27,000``, ``27 000`` and ``27000`` are equal; ``3 × 10^6``, ``3e6`` and
-   ``3 million`` are 3e6; the words one to twenty, thirty ... hundred count), or be the
+   ``3 million`` are 3e6; the words one to twenty, thirty ... hundred and compounds such as
+   "eighty one" count, and so do the ordinals first to twelfth), or be the
    ``value`` of a ``conversion`` whose ``from`` numbers are in the quotes and whose rule gives
    the value to the precision written.
 4. **Evidence context**: each context the entry claims (human, mouse, rat, in_vitro, model) must
    be described by at least one of its quotes, by the keywords in :data:`CONTEXT_WORDS`; a claim
    that mentions patients (or mice) must include human (or mouse) in its context.
 5. **Second-hand citations**: a quote from a reference of kind ``review`` must say
-   ``secondhand: true``.
+   ``secondhand: true``, unless it states the review's own analysis or proposal (a
+   meta-analysis result, a proposed rule), which ``primary: own`` declares.
 
 These are heuristics that catch typing and citing errors; they do not replace reading the source.
 """
@@ -64,7 +66,6 @@ PENDING_SUPPORT: frozenset[str] = frozenset(
     {
         "cells.yaml",
         "clinical_studies.yaml",
-        "facts.yaml",
         "glossary.yaml",
         "interactions.yaml",
         "isct.yaml",
@@ -81,8 +82,9 @@ CONTEXT_WORDS: Mapping[str, str] = {
     "human": (
         r"\b(patients?|volunteers?|participants?|subjects|people|persons|humans|individuals|"
         r"adults?|children|women|men|cases?|clinical|trials?|lesional|in man|population|"
-        r"prevalence|incidence|countries|psoriatic (skin|lesions?|plaques?|epidermis)|"
-        r"human (skin|epidermis|blood|plasma|lesions?)|biopsies|donors?)\b"
+        r"prevalence|incidence|countries|clinicians?|guidelines?|first-line|"
+        r"psoriatic (skin|lesions?|plaques?|epidermis)|"
+        r"human (skin|epidermis|blood|plasma|lesions?)|biopsies|donors?|skin diseases?)\b"
     ),
     "mouse": r"\b(mice|mouse|murine)\b",
     "rat": r"\b(rats?)\b",
@@ -114,6 +116,7 @@ CONVERSION_RULES: Mapping[str, str] = {
     "ratio": "a / b",
     "percent_fall": "100 * (a - b) / a",
     "sum": "a + b + ...",
+    "product": "a * b * ...",
 }
 
 
@@ -152,6 +155,7 @@ class Conversion:
             "ratio": lambda: x[0] / x[1],
             "percent_fall": lambda: 100 * (x[0] - x[1]) / x[0],
             "sum": lambda: math.fsum(x),
+            "product": lambda: math.prod(x),
         }
         return rules[self.rule]()
 
@@ -212,6 +216,20 @@ _WORDS = dict(zip(_SMALL, range(len(_SMALL)), strict=True)) | {
     "ninety": 90, "hundred": 100, "once": 1, "twice": 2, "single": 1, "both": 2,
 }  # fmt: skip
 _WORD = re.compile(r"\b(" + "|".join(_WORDS) + r")\b", re.IGNORECASE)
+_ORDINALS = {
+    word: value
+    for value, word in enumerate(
+        ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+         "tenth", "eleventh", "twelfth"),
+        start=1,
+    )
+}  # fmt: skip
+_ORDINAL = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\b", re.IGNORECASE)
+_COMPOUND = re.compile(
+    r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[ -]"
+    r"(one|two|three|four|five|six|seven|eight|nine)\b",
+    re.IGNORECASE,
+)
 _SPLIT = re.compile(r"[\s,;:()\[\]{}]+")
 
 
@@ -250,6 +268,9 @@ def quote_numbers(text: str) -> set[float]:
     for match in _SCALE.finditer(text):
         values.add(float(match.group(1)) * _SCALES[match.group(2).lower()])
     values |= {float(_WORDS[m.group(1).lower()]) for m in _WORD.finditer(text)}
+    values |= {float(_ORDINALS[m.group(1).lower()]) for m in _ORDINAL.finditer(text)}
+    for match in _COMPOUND.finditer(text):  # "eighty one", "twenty-five"
+        values.add(float(_WORDS[match.group(1).lower()] + _WORDS[match.group(2).lower()]))
     return values
 
 
@@ -319,11 +340,13 @@ def check_claims(
                     f"quote from '{item.ref}' has {_words(item.quote)} words; keep it to the "
                     f"words that support the claim (at most {MAX_QUOTE_WORDS})",
                 )
-            if ref_kinds.get(item.ref) == "review" and not item.secondhand:
+            own = (item.primary or "").strip().casefold() == "own"
+            if ref_kinds.get(item.ref) == "review" and not item.secondhand and not own:
                 problem(
                     item.line,
                     f"'{item.ref}' is a review reporting others' findings: say "
-                    "'secondhand: true' (or quote the primary study)",
+                    "'secondhand: true', quote the primary study, or say 'primary: own' when "
+                    "the quote states the review's own analysis or proposal",
                 )
         _check_numbers(claim, problem)
         _check_contexts(claim, problem)

@@ -3,10 +3,10 @@
 The left panel and the notes hold only facts from the knowledge base, each with its reference:
 how many people with psoriasis were treated with each source's product
 (:func:`mscpso_edu.knowledge.clinical_studies`), the tissue-factor ranking of the sources
-(fact ``tissue_factor_rank``, Moll 2019) and the cited notes of ``msc_sources.yaml``. The right
-panel is a **teaching device**: 0-3 scores that turn those facts (and the harvest descriptions)
-into points, weighted by sliders. The scores and weights are ILLUSTRATIVE, chosen by us, and are
-labelled so on the figure.
+(fact ``tissue_factor_rank``, Hoang 2024, measured in culture) and the cited notes of
+``msc_sources.yaml``. The right panel is a **teaching device**: 0-3 scores that turn those
+facts (and the harvest descriptions) into points, weighted by sliders. The scores and weights
+are ILLUSTRATIVE, chosen by us, and are labelled so on the figure.
 """
 
 from __future__ import annotations
@@ -40,8 +40,9 @@ CRITERIA: dict[str, tuple[str, str]] = {
     ),
     "clotting": (
         "low tissue factor (blood compatibility)",
-        "from the ranking adipose about equal to umbilical cord, above dental, above bone "
-        "marrow (tissue_factor_rank, Moll 2019); gingiva is counted as dental (our mapping)",
+        "from the ranking adipose and umbilical cord highest, then dental pulp, bone marrow "
+        "lowest, measured in culture (tissue_factor_rank, Hoang 2024); gingiva is counted as "
+        "dental (our mapping)",
     ),
     "evidence": (
         "human psoriasis evidence",

@@ -39,8 +39,9 @@ def test_06_tgf_alone_switches_on_foxp3_only():
 @needs_06
 def test_06_msc_tgf_raises_foxp3_several_fold_without_lowering_rorgt():
     base = models.simulate_th17(il6=1, tgf=1).final
-    with_msc = models.simulate_th17(il6=1, tgf=1, msc_tgf=3).final
-    assert with_msc["foxp3_mrna"] > 3 * base["foxp3_mrna"]
+    # Extra dose 2: the explorer slider's maximum, the dose the question asks for.
+    with_msc = models.simulate_th17(il6=1, tgf=1, msc_tgf=2).final
+    assert with_msc["foxp3_mrna"] > 2.5 * base["foxp3_mrna"]
     assert with_msc["rorgt_mrna"] >= base["rorgt_mrna"]
     assert correct_text("06_t_cells", "msc_tgf_prediction").startswith("FOXP3 rises several-fold")
 

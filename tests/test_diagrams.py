@@ -21,6 +21,11 @@ FIGURES = {
     "circuit_disease_only": lambda: diagrams.circuit(show_msc=False),
     "circuit_focus_neutrophil": lambda: diagrams.circuit(focus="neutrophil"),
     "circuit_focus_th17": lambda: diagrams.circuit(focus="Th17"),
+    **{
+        f"circuit_layer_{layer}": (lambda layer=layer: diagrams.circuit_layer(layer))
+        for layer in range(len(diagrams.CIRCUIT_LAYERS))
+    },
+    "msc_sketch": lambda: diagrams.msc_sketch(),
     "course_map": lambda: diagrams.course_map(highlight="04_neutrophils"),
     "evidence": lambda: diagrams.evidence(),
 }
@@ -128,3 +133,69 @@ def test_show_emits_an_img_with_the_alt_text():
     assert html.startswith('<img src="data:image/png;base64,')
     assert 'alt="Scatter plot of' in html
     assert drawn._repr_html_().startswith("<img")
+
+
+# --- the circuit in layers; MSC arrows green and labelled with the MSC's effectors -------------
+
+
+def test_msc_arrows_are_green_and_disease_arrows_coloured_by_sign():
+    from mscpso_edu.style import ROLE_COLOURS
+
+    drawn = diagrams.circuit()
+    kb = knowledge.load()
+    colours = drawn.artists["edge_colours"]
+    assert ROLE_COLOURS["msc"] in colours
+    for patch, colour in zip(drawn.artists["edges"], colours, strict=True):
+        assert mpl.colors.to_hex(patch.get_edgecolor()) == mpl.colors.to_hex(colour)
+    legend = [t.get_text() for t in drawn.artists["legend"].get_texts()]
+    assert any("green" in text and "MSC" in text for text in legend)
+    disease = diagrams.circuit(show_msc=False)
+    assert set(disease.artists["edge_colours"]) == {
+        diagrams.EDGE_STYLES["activates"]["color"],
+        diagrams.EDGE_STYLES["inhibits"]["color"],
+    }
+    assert kb.cells  # the circuit is drawn from the knowledge base
+
+
+def test_msc_arrow_labels_name_effectors_not_readouts():
+    kb = knowledge.load()
+    readout_labels = {kb.mediators[m].label for m in ("il17", "il23", "cxcl1", "il12")}
+    drawn = diagrams.circuit()
+    edges = drawn.artists["edges"]
+    for label, colour in zip(
+        drawn.artists["edge_labels"], drawn.artists["edge_colours"], strict=True
+    ):
+        if colour != "#009E73":
+            continue
+        names = {name.strip() for name in label.get_text().split(",") if name.strip()}
+        assert not names & readout_labels, label.get_text()
+        assert names <= {kb.mediators[m].label for m in diagrams.MSC_EFFECTORS} | {
+            "…",
+            "IFN-γ",
+            "TNF",
+        }
+    assert len(edges) == len(drawn.artists["edge_labels"])
+    # The readouts are not lost: the alt text says what was measured in the target.
+    assert "measured in the target: IL-17" in drawn.alt_text
+
+
+def test_layers_add_cells_and_msc_effects_one_cell_type_at_a_time():
+    previous: set[str] = set()
+    for layer, (_name, introduced, _targets) in enumerate(diagrams.CIRCUIT_LAYERS):
+        drawn = diagrams.circuit_layer(layer)
+        nodes = set(drawn.artists["nodes"])
+        assert previous <= nodes and set(introduced) <= nodes
+        if layer == 0:
+            assert "msc" not in nodes and "#009E73" not in drawn.artists["edge_colours"]
+        previous = nodes
+    # The last layer shows no cell the course never introduces in a layer (no generic T, no Mac).
+    assert not {"t_cell", "macrophage", "gdt", "mast_cell"} & previous
+    with pytest.raises(CourseError, match="layer must be"):
+        diagrams.circuit_layer(len(diagrams.CIRCUIT_LAYERS))
+
+
+def test_msc_sketch_has_three_inhibitory_msc_arrows_onto_the_loop():
+    drawn = diagrams.msc_sketch()
+    green = [c for c in drawn.artists["edge_colours"] if c == "#009E73"]
+    assert len(green) == 3
+    assert set(drawn.artists["nodes"]) == {"mdc", "th17", "keratinocyte", "neutrophil", "msc"}

@@ -16,20 +16,38 @@ flow and single-arm results beside randomised anchors).
 from __future__ import annotations
 
 from .appraisal import consort_flow, response_calibration
-from .core import EDGE_STYLES, Drawn, circuit, course_map, evidence, extent, new_axes, show, to_png
+from .core import (
+    CIRCUIT_LAYERS,
+    EDGE_STYLES,
+    MSC_EFFECTORS,
+    Drawn,
+    circuit,
+    circuit_layer,
+    course_map,
+    evidence,
+    extent,
+    msc_sketch,
+    new_axes,
+    show,
+    to_png,
+)
 from .intro import keratinocyte_kinetics, msc_sources, prevalence
 from .skin import keratinocyte_compartments, steady_state_plot, treatment_outcome_map
 
 __all__ = [
+    "CIRCUIT_LAYERS",
     "EDGE_STYLES",
+    "MSC_EFFECTORS",
     "Drawn",
     "circuit",
+    "circuit_layer",
     "consort_flow",
     "course_map",
     "evidence",
     "extent",
     "keratinocyte_compartments",
     "keratinocyte_kinetics",
+    "msc_sketch",
     "msc_sources",
     "new_axes",
     "prevalence",

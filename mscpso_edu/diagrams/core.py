@@ -8,7 +8,10 @@ the data; :func:`show` puts a figure in a notebook as an ``<img alt="...">`` so 
 get the description.
 
 Activation and inhibition are told apart by colour *and* line: activation is a solid
-vermillion line ending in an arrowhead, inhibition a dashed blue line ending in a bar.
+vermillion line ending in an arrowhead, inhibition a dashed blue line ending in a bar. MSC effects
+keep those line styles but are drawn in the MSC green (:data:`mscpso_edu.style.ROLE_COLOURS`), and
+are labelled with what the MSC uses (its effectors: PGE2, TSG-6, TGF-β, EVs, ...); what fell or rose
+in the target (the readouts) is in the alt text and the notes, not on the arrow.
 """
 
 from __future__ import annotations
@@ -31,15 +34,20 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.transforms import Bbox
 
 from .. import knowledge
+from ..errors import CourseError
 from ..style import OKABE_ITO, ROLE_COLOURS, course_style
 
 __all__ = [
+    "CIRCUIT_LAYERS",
     "EDGE_STYLES",
+    "MSC_EFFECTORS",
     "Drawn",
     "circuit",
+    "circuit_layer",
     "course_map",
     "evidence",
     "extent",
+    "msc_sketch",
     "new_axes",
     "show",
     "to_png",
@@ -239,14 +247,66 @@ def _curve_point(p0: np.ndarray, p2: np.ndarray, rad: float, t: float) -> np.nda
     return (1 - t) ** 2 * p0 + 2 * t * (1 - t) * control + t**2 * p2
 
 
+#: Mediators the course counts as the MSC's own effectors (what an MSC releases or uses), so
+#: they label MSC arrows; every other mediator on an MSC interaction is a readout in the target
+#: (IL-17 fell, CXCL1 fell) and goes to the alt text. The toolkit of Cheng 2022 (fact
+#: ``msc_toolkit_cheng``: EVs, TGF-β, NO, IDO, TSG-6, PGE2, IL-10) plus HLA-G, HGF, transduced
+#: SOD3 and the IL-6 that murine MSCs secreted in Cuesta-Gomez 2023 (``mediators.yaml``).
+MSC_EFFECTORS: frozenset[str] = frozenset(
+    {"evs", "tgfb", "nitric_oxide", "ido", "tsg6", "pge2", "il10", "hlag", "hgf", "sod3", "il6"}
+)
+
+
+def _effectors(edge: _Edge) -> tuple[str, ...]:
+    """What labels an arrow: a disease edge's mediators, an MSC edge's effectors only."""
+    if edge.source != "msc":
+        return edge.mediators
+    return tuple(m for m in edge.mediators if m in MSC_EFFECTORS)
+
+
+def _readouts(edge: _Edge) -> tuple[str, ...]:
+    """Mediators measured in the target of an MSC edge (not what the MSC uses)."""
+    if edge.source != "msc":
+        return ()
+    return tuple(m for m in edge.mediators if m not in MSC_EFFECTORS)
+
+
 def _edge_text(edge: _Edge, mediators: dict[str, knowledge.Mediator], limit: int = 3) -> str:
-    names = [mediators[m].label for m in edge.mediators]
+    names = [mediators[m].label for m in _effectors(edge)]
     if len(names) > limit:
         names = [*names[:limit], "…"]
     return ", ".join(names)
 
 
-def circuit(ax: Axes | None = None, focus: str | None = None, show_msc: bool = True) -> Drawn:
+def _edge_colour(edge: _Edge) -> str:
+    """MSC effects (and MSC licensing) in the MSC green; the disease circuit by sign."""
+    if edge.layer == "msc":
+        return ROLE_COLOURS["msc"]
+    return EDGE_STYLES[edge.sign]["color"]
+
+
+#: The circuit in the order the course builds it: the disease loop (lesson 01), then MSC effects
+#: one cell type at a time as lessons 03-06 teach them. Each layer names the cells it introduces
+#: and the cells whose MSC effects it adds.
+CIRCUIT_LAYERS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("the disease loop", ("mdc", "th17", "keratinocyte", "neutrophil"), ()),
+    ("MSCs and keratinocytes (lesson 03)", ("msc",), ("keratinocyte",)),
+    ("MSCs and neutrophils (lesson 04)", (), ("neutrophil",)),
+    ("MSCs and dendritic cells (lesson 05)", ("pdc",), ("mdc", "pdc")),
+    ("MSCs and T cells (lesson 06)", ("th1", "th2", "treg"), ("th1", "th2", "th17", "treg")),
+)
+
+
+def circuit(
+    ax: Axes | None = None,
+    focus: str | None = None,
+    show_msc: bool = True,
+    *,
+    cells: Iterable[str] | None = None,
+    msc_targets: Iterable[str] | None = None,
+    msc_signs: Iterable[str] | None = None,
+    title: str | None = None,
+) -> Drawn:
     """Draw the psoriasis immune circuit, with MSC effects overlaid.
 
     Parameters
@@ -258,14 +318,30 @@ def circuit(ax: Axes | None = None, focus: str | None = None, show_msc: bool = T
         and partners.
     show_msc
         Include the MSC node and every MSC effect (and MSC licensing).
+    cells
+        Only these cell ids (a lesson shows only cells it has introduced): interactions between
+        other cells are left out.
+    msc_targets
+        Only the MSC effects on these cell ids (with ``show_msc``); default all.
+    msc_signs
+        Only MSC effects of these signs (``"activates"``, ``"inhibits"``); default both.
+    title
+        Replaces the generated title.
 
     Returns
     -------
     Drawn
         ``artists`` has ``nodes`` and ``node_labels`` (dicts by cell id), ``edges`` and
-        ``edge_labels`` (lists, one per drawn edge) and ``legend``.
+        ``edge_labels`` (lists, one per drawn edge), ``edge_colours`` (one per edge) and
+        ``legend``.
     """
     kb = knowledge.load()
+    allowed = None if cells is None else set(cells)
+    if allowed is not None:
+        unknown = sorted(allowed - set(kb.cells))
+        if unknown:
+            raise knowledge._unknown("cell", unknown[0], kb.cells)
+    targets = None if msc_targets is None else set(msc_targets)
     focus_id = None
     if focus is not None:
         matches = [
@@ -279,6 +355,13 @@ def circuit(ax: Axes | None = None, focus: str | None = None, show_msc: bool = T
     items = [i for i in kb.interactions if show_msc or i.layer == "disease"]
     if focus_id is not None:
         items = [i for i in items if focus_id in (i.source, i.target)]
+    if allowed is not None:
+        items = [i for i in items if i.source in allowed and i.target in allowed]
+    if targets is not None:
+        items = [i for i in items if i.source != "msc" or i.target in targets]
+    if msc_signs is not None:
+        signs = set(msc_signs)
+        items = [i for i in items if i.source != "msc" or i.sign in signs]
     edges = _merge_edges(items)
     cell_ids = [c for c in _POSITIONS if any(c in (e.source, e.target) for e in edges)]
     if focus_id is not None and focus_id not in cell_ids:
@@ -286,7 +369,7 @@ def circuit(ax: Axes | None = None, focus: str | None = None, show_msc: bool = T
 
     with course_style():
         fig, ax = new_axes(ax, (11, 8))
-        if focus_id is None:
+        if focus_id is None and allowed is None:
             ax.set_xlim(-0.6, 10.1)
             ax.set_ylim(-0.8, 7.0)
         else:  # zoom on the cell and its partners
@@ -335,12 +418,13 @@ def circuit(ax: Axes | None = None, focus: str | None = None, show_msc: bool = T
                 o is not edge and (o.source, o.target) == (edge.source, edge.target) for o in edges
             ):
                 rad = 0.28 if edge.sign == "inhibits" else -0.12
+            colour = _edge_colour(edge)
             arrow = FancyArrowPatch(
                 tuple(p0),
                 tuple(p2),
                 connectionstyle=f"arc3,rad={rad}",
                 arrowstyle=style["arrowstyle"],
-                color=style["color"],
+                color=colour,
                 linestyle=style["linestyle"],
                 linewidth=2.2 if edge.layer == "msc" else 1.6,
                 shrinkA=17,
@@ -366,7 +450,7 @@ def circuit(ax: Axes | None = None, focus: str | None = None, show_msc: bool = T
                     bbox={
                         "boxstyle": "round,pad=0.15",
                         "facecolor": "white",
-                        "edgecolor": style["color"],
+                        "edgecolor": colour,
                         "linewidth": 0.6,
                     },
                 )
@@ -391,18 +475,28 @@ def circuit(ax: Axes | None = None, focus: str | None = None, show_msc: bool = T
                 markersize=9,
                 label="inhibits (dashed, bar)",
             ),
-            Line2D([], [], color="grey", linewidth=2.4, label="thick line: MSC or MSC product"),
         ]
+        if any(edge.layer == "msc" for edge in edges):
+            legend_handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=ROLE_COLOURS["msc"],
+                    linewidth=2.4,
+                    label="green, thick: MSC effect (labelled with the MSC's effectors)",
+                )
+            )
         legend = ax.legend(
             handles=legend_handles,
             loc="upper center",
             bbox_to_anchor=(0.5, 0.0),
-            ncol=3,
+            ncol=3 if len(legend_handles) == 3 else 2,
             fontsize=8,
         )
-        title = "Psoriasis immune circuit" + (" with MSC effects" if show_msc else "")
-        if focus_id:
-            title += f": {kb.cells[focus_id].name}"
+        if title is None:
+            title = "Psoriasis immune circuit" + (" with MSC effects" if show_msc else "")
+            if focus_id:
+                title += f": {kb.cells[focus_id].name}"
         ax.set_title(title)
 
         fig.canvas.draw()
@@ -426,9 +520,53 @@ def circuit(ax: Axes | None = None, focus: str | None = None, show_msc: bool = T
         "node_labels": node_labels,
         "edges": edge_patches,
         "edge_labels": edge_labels,
+        "edge_colours": [_edge_colour(edge) for edge in edges],
         "legend": legend,
     }
     return Drawn(fig, ax, artists, alt)
+
+
+def circuit_layer(layer: int, ax: Axes | None = None) -> Drawn:
+    """Draw the circuit as built up to ``layer`` of :data:`CIRCUIT_LAYERS`.
+
+    Layer 0 is the disease loop alone (mDC, Th17, keratinocyte, neutrophil); each further layer adds
+    the MSC effects on one cell type, and only the cells the course has introduced by then.
+
+    Examples
+    --------
+    >>> drawn = circuit_layer(0)
+    >>> sorted(drawn.artists["nodes"])
+    ['keratinocyte', 'mdc', 'neutrophil', 'th17']
+    """
+    if not isinstance(layer, int) or not 0 <= layer < len(CIRCUIT_LAYERS):
+        raise CourseError(
+            f"layer must be a whole number from 0 to {len(CIRCUIT_LAYERS) - 1}, got {layer!r}"
+        )
+    cells: list[str] = []
+    targets: list[str] = []
+    for _name, introduced, msc_on in CIRCUIT_LAYERS[: layer + 1]:
+        cells.extend(introduced)
+        targets.extend(msc_on)
+    name = CIRCUIT_LAYERS[layer][0]
+    title = f"The circuit, layer {layer}: {name}"
+    return circuit(ax, show_msc=layer > 0, cells=cells, msc_targets=targets, title=title)
+
+
+def msc_sketch(ax: Axes | None = None) -> Drawn:
+    """Draw the disease loop with a first sketch of MSC effects (on DCs, Th17 and keratinocytes).
+
+    For lesson 00: the four cells of the disease loop, the MSC, and the three inhibitory MSC arrows
+    onto dendritic cells, Th17 cells and keratinocytes, each labelled with the MSC's effectors.
+    """
+    loop = CIRCUIT_LAYERS[0][1]
+    return circuit(
+        ax,
+        show_msc=True,
+        cells=(*loop, "msc"),
+        msc_targets=("mdc", "th17", "keratinocyte"),
+        msc_signs=("inhibits",),
+        title="The disease loop and a first sketch of what MSCs do to it",
+    )
 
 
 def _circuit_alt_text(kb, edges: list[_Edge], focus_id: str | None, show_msc: bool) -> str:
@@ -438,8 +576,13 @@ def _circuit_alt_text(kb, edges: list[_Edge], focus_id: str | None, show_msc: bo
         via = f" via {via}" if via else ""
         return f"{kb.cells[edge.source].short} {verb} {kb.cells[edge.target].short}{via}"
 
+    def msc_phrase(edge: _Edge) -> str:
+        readouts = [kb.mediators[m].label for m in _readouts(edge)]
+        measured = f" (measured in the target: {', '.join(readouts)})" if readouts else ""
+        return phrase(edge) + measured
+
     disease = [phrase(e) for e in edges if e.layer == "disease"]
-    msc = [phrase(e) for e in edges if e.layer == "msc"]
+    msc = [msc_phrase(e) for e in edges if e.layer == "msc"]
     n_cells = len({c for e in edges for c in (e.source, e.target)})
     scope = f" centred on {kb.cells[focus_id].name}" if focus_id else ""
     text = (
@@ -447,6 +590,11 @@ def _circuit_alt_text(kb, edges: list[_Edge], focus_id: str | None, show_msc: bo
         f"by {len(edges)} arrows. Activation is a {EDGE_STYLES['activates']['description']}; "
         f"inhibition is a {EDGE_STYLES['inhibits']['description']}."
     )
+    if msc:
+        text += (
+            " MSC effects are drawn in green with the same line styles and labelled with the "
+            "MSC's effectors."
+        )
     if disease:
         text += " Disease circuit: " + "; ".join(disease) + "."
     if show_msc and msc:

@@ -224,6 +224,8 @@ def bibliography(ids: Iterable[str]) -> MarkdownText:
             links.append(f"[PMID {ref.pmid}](https://pubmed.ncbi.nlm.nih.gov/{ref.pmid}/)")
         if ref.pmcid and not ref.doi and not ref.pmid:
             links.append(f"[{ref.pmcid}](https://pmc.ncbi.nlm.nih.gov/articles/{ref.pmcid}/)")
+        if ref.reporter:
+            links.append(f"[{ref.reporter}]({ref.url})" if ref.url else ref.reporter)
         kind = ref.kind.replace("_", " ")
         lines.append(
             f"- **{cite(ref.id)}**. {authors} ({ref.year}). {ref.title}. {where}. "

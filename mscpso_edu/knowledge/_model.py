@@ -64,6 +64,7 @@ REFERENCE_KINDS = frozenset(
         "rat",
         "in_vitro",
         "model",
+        "court_decision",
     }
 )
 CHECKED = frozenset({"search", "dossier", "memory"})
@@ -134,6 +135,8 @@ class Reference:
     pmcid: str | None = None
     path: str = ""
     line: int = 0
+    reporter: str | None = None
+    url: str | None = None
 
     @property
     def first_author_surname(self) -> str:
@@ -524,7 +527,7 @@ def _read_references(reader: _Reader, data: Any) -> dict[str, Reference]:
     seen: dict[str, int] = {}
     refs: dict[str, Reference] = {}
     required = ("id", "authors", "year", "title", "journal", "kind", "checked")
-    optional = ("volume", "pages", "doi", "pmid", "pmcid")
+    optional = ("volume", "pages", "doi", "pmid", "pmcid", "reporter", "url")
     for entry in reader.entries(data, "references"):
         complete = reader.check_keys(entry, required, optional)
         rid = reader.record_id(entry, seen, "reference")
@@ -552,7 +555,13 @@ def _read_references(reader: _Reader, data: Any) -> dict[str, Reference]:
             reader.problem(
                 entry.line_of("pmcid"), f"malformed PMCID {pmcid!r}; expected PMC digits"
             )
-        if doi is None and pmid is None and pmcid is None:
+        reporter = reader.text(entry, "reporter")
+        if (
+            doi is None
+            and pmid is None
+            and pmcid is None
+            and not (kind == "court_decision" and reporter)
+        ):
             reader.problem(entry.line, "a reference needs a DOI, a PMID or a PMCID")
         if not (complete and rid and kind and checked and year is not None and authors):
             continue
@@ -571,6 +580,8 @@ def _read_references(reader: _Reader, data: Any) -> dict[str, Reference]:
             pmcid=pmcid,
             path=reader.path,
             line=entry.line,
+            reporter=reporter,
+            url=reader.text(entry, "url"),
         )
     return refs
 
@@ -862,6 +873,8 @@ def _read_studies(
                 if entry.get(name) is not None
             ]
             numbers = {name: entry.get(name) for name in _STUDY_CLAIM_NUMBERS}
+            if entry.get("evidence") == "case_report" and entry.get("n") == 1:
+                numbers.pop("n")  # one patient is what a case report is
             label = f"clinical study '{sid}'"
             refs = [entry["ref"]]
             _claim(reader, entry, label, "; ".join(stated), refs, support, ["human"], numbers)

@@ -116,7 +116,9 @@ def _message(error: Any) -> str:
     if kind == "minLength":
         return f"'{name}' must not be empty"
     if kind == "anyOf" and isinstance(found, dict) and "authors" in found:
-        return "a reference needs a DOI, a PMID or a PMCID"
+        return (
+            "a reference needs a DOI, a PMID or a PMCID (a court decision: its reporter citation)"
+        )
     if kind == "type":
         expected = error.validator_value
         wanted = (

@@ -65,7 +65,6 @@ __all__ = [
 PENDING_SUPPORT: frozenset[str] = frozenset(
     {
         "cells.yaml",
-        "clinical_studies.yaml",
         "glossary.yaml",
         "interactions.yaml",
         "isct.yaml",

@@ -69,8 +69,11 @@ def route_groups(study: ClinicalStudy) -> frozenset[str]:
     Examples
     --------
     >>> from mscpso_edu import knowledge
-    >>> sorted(route_groups(knowledge.load().clinical_studies[2]))  # Ahn 2021: IV + intradermal
-    ['injected into the skin', 'intravenous']
+    >>> studies = {s.id: s for s in knowledge.load().clinical_studies}
+    >>> sorted(route_groups(studies["bajouri2023_trial"]))  # subcutaneous into plaques
+    ['injected into the skin']
+    >>> sorted(route_groups(studies["ahn2021_case"]))  # the abstract gives no route
+    ['route not stated']
     """
     text = (study.route or "").casefold()
     found = {group for group, words in ROUTE_GROUPS.items() if any(w in text for w in words)}

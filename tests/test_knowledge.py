@@ -62,7 +62,7 @@ def test_lesson_00_references_are_present():
 def test_every_reference_has_an_identifier_and_every_interaction_a_reference():
     kb = knowledge.load()
     for ref in kb.references.values():
-        assert ref.doi or ref.pmid or ref.pmcid or ref.kind == "court_decision" and ref.reporter
+        assert ref.doi or ref.pmid or ref.pmcid or (ref.kind == "court_decision" and ref.reporter)
         assert ref.url or ref.kind != "court_decision", ref.id
     for item in kb.interactions:
         assert item.refs and set(item.refs) <= set(kb.references)

@@ -32,6 +32,6 @@ def test_the_notes_cite_the_chosen_source_and_route_from_the_knowledge_base():
     explorer = design_therapy()
     explorer.controls["source"].value = "adipose"
     explorer.controls["route"].value = "into plaques"
-    assert "Adipose tissue" in explorer.notes.value and "Moll 2019" in explorer.notes.value
+    assert "Adipose tissue" in explorer.notes.value and "Hoang 2024" in explorer.notes.value
     assert "Sanchez-Diaz 2021" in explorer.notes.value  # route_spread (issue 15 re-cite)
     assert "illustrative" in explorer.notes.value

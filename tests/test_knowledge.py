@@ -90,11 +90,12 @@ def test_mscpso_edu_check_includes_the_knowledge_base(kb_copy: Path):
 
 
 def test_unknown_reference_id_is_reported_where_it_is_cited(kb_copy: Path):
-    line = _edit(kb_copy, "interactions.yaml", "refs: [sah2016]", "refs: [nosuch2099]")
+    # course.yaml cites without quoting (interactions carry quotes, whose refs are also checked)
+    line = _edit(kb_copy, "course.yaml", "refs: [lande2007", "refs: [nosuch2099")
     problems = knowledge.validate(kb_copy)
     assert len(problems) == 1
     (problem,) = problems
-    assert problem.path.endswith("interactions.yaml") and problem.line == line
+    assert problem.path.endswith("course.yaml") and problem.line == line
     assert "unknown reference id 'nosuch2099'" in problem.message
 
 
@@ -125,8 +126,9 @@ def test_unknown_cell_is_reported(kb_copy: Path):
 
 def test_duplicate_id_is_reported(kb_copy: Path):
     text = (kb_copy / "mediators.yaml").read_text(encoding="utf-8")
-    il4 = next(row for row in text.splitlines() if row.startswith("  - {id: il4,"))
-    line = _edit(kb_copy, "mediators.yaml", il4, il4 + "\n" + il4) + 1
+    start = text.index("  - id: il4\n")
+    block = text[start : text.index("  - id: ", start + 1)]
+    line = _edit(kb_copy, "mediators.yaml", block, block + block) + block.count("\n")
     (problem,) = knowledge.validate(kb_copy)
     assert problem.path.endswith("mediators.yaml") and problem.line == line
     assert "duplicate mediator id 'il4'" in problem.message

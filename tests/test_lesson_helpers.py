@@ -50,7 +50,9 @@ def test_interaction_list_shows_every_matching_interaction_with_citation_and_con
         assert line.startswith(f"- **Neu** {item.effect}: {item.note} [")
         assert "; ".join(knowledge.cite(r) for r in item.refs) in line
     # Evidence context in words, not ids.
-    assert "(mouse, in vitro)" in text and "in_vitro" not in text
+    assert "(in vitro)" in text and "in_vitro" not in text
+    mdc = knowledge.interaction_list(source="MSC", target="mDC")
+    assert "(mouse, in vitro)" in mdc and "in_vitro" not in mdc
 
 
 def test_interaction_list_follows_the_order_of_the_targets_given():
@@ -81,7 +83,7 @@ def test_isct_summary_states_the_three_criteria_and_cites_them():
     assert "at most 2% positive for CD45, CD34" in text
     assert "osteoblasts, adipocytes, chondroblasts" in text
     assert text.endswith("[Dominici 2006]")
-    assert knowledge.isct_summary(naming=True).endswith("[Viswanathan 2019]")
+    assert knowledge.isct_summary(naming=True).endswith("[Horwitz 2005]")
 
 
 def test_source_notes_list_every_source_and_every_note():

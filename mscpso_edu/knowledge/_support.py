@@ -64,12 +64,7 @@ __all__ = [
 #: files are completed; it must end empty.
 PENDING_SUPPORT: frozenset[str] = frozenset(
     {
-        "cells.yaml",
-        "glossary.yaml",
-        "interactions.yaml",
         "isct.yaml",
-        "mediators.yaml",
-        "msc_sources.yaml",
     }
 )
 

@@ -98,9 +98,14 @@ def test_focused_circuit_only_shows_the_cell_and_its_partners():
         diagrams.circuit(focus="astrocyte")
 
 
-def test_course_map_draws_twelve_lessons_and_highlights_one():
+def test_course_map_draws_every_lesson_and_highlights_one():
     drawn = diagrams.course_map(highlight="04_neutrophils")
-    assert len(drawn.artists["boxes"]) == 12 and len(drawn.artists["arrows"]) == 11
+    count = len(knowledge.LESSON_SLUGS)
+    assert len(drawn.artists["boxes"]) == count and len(drawn.artists["arrows"]) == count - 1
+    # Every box lies inside the axes (four to a row, as many rows as needed).
+    bottom, top = drawn.ax.get_ylim()
+    assert all(bottom <= box.get_y() and box.get_y() + box.get_height() <= top
+               for box in drawn.artists["boxes"])  # fmt: skip
     widths = [box.get_linewidth() for box in drawn.artists["boxes"]]
     assert widths[4] > max(widths[:4] + widths[5:])
     assert "Lesson 04 is highlighted" in drawn.alt_text

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from mscpso_edu import quiz
-from mscpso_edu.classroom.submission import build_submission
 from mscpso_edu.errors import CourseError
 from mscpso_edu.quiz import questions as q
 from mscpso_edu.quiz.spaced import ReviewStore, build_queue, describe_due, next_due
 from mscpso_edu.quiz.store import ProgressStore
+from mscpso_edu.quiz.submission import build_submission
 
 T0 = datetime(2026, 11, 2, 10, tzinfo=UTC)
 LESSON = "00_start_here"
@@ -86,32 +86,32 @@ def test_due_dates_move_out_after_success_and_in_after_failure(stores, clock):
     assert third - second >= timedelta(days=1)  # whole days: tomorrow at the earliest
 
     # A question missed in the quiz is due sooner than one answered right the same day.
-    quiz_attempt(progress, "loop_self_sustaining", 0.0, T0)
-    assert due(progress, reviews, "loop_self_sustaining") < first
+    quiz_attempt(progress, "msc_dendritic_effect", 0.0, T0)
+    assert due(progress, reviews, "msc_dendritic_effect") < first
 
 
 def test_retries_on_the_same_day_do_not_count(stores):
     progress, reviews = stores
     quiz_attempt(progress, "il23_source", 0.0, T0)
     quiz_attempt(progress, "il23_source", 1.0, T0 + timedelta(minutes=1))
-    quiz_attempt(progress, "loop_self_sustaining", 0.0, T0)
-    assert due(progress, reviews, "il23_source") == due(progress, reviews, "loop_self_sustaining")
+    quiz_attempt(progress, "msc_dendritic_effect", 0.0, T0)
+    assert due(progress, reviews, "il23_source") == due(progress, reviews, "msc_dendritic_effect")
 
 
 def test_queue_serves_missed_first_then_lowest_recall_and_skips_what_is_not_due(stores, clock):
     progress, reviews = stores
     quiz_attempt(progress, "il23_source", 1.0, T0 - timedelta(days=20))  # long overdue
-    quiz_attempt(progress, "msc_targets", 1.0, T0 - timedelta(days=4))  # just due
-    quiz_attempt(progress, "loop_self_sustaining", 0.0, T0 - timedelta(days=2))  # missed
+    quiz_attempt(progress, "isct_criteria", 1.0, T0 - timedelta(days=4))  # just due
+    quiz_attempt(progress, "msc_dendritic_effect", 0.0, T0 - timedelta(days=2))  # missed
     quiz_attempt(progress, "net_lesson", 1.0, T0)  # answered today: not due
     queue = build_queue(progress, reviews)
     assert [item.question.id for item in queue] == [
-        "loop_self_sustaining", "il23_source", "msc_targets",
+        "msc_dendritic_effect", "il23_source", "isct_criteria",
     ]  # fmt: skip
     assert queue[0].missed and queue[0].reason == "you missed it last time"
     assert queue[1].recall < queue[2].recall < 0.9
     assert queue[1].reason.startswith("predicted recall has dropped to")
-    assert build_queue(progress, reviews, limit=1)[0].question.id == "loop_self_sustaining"
+    assert build_queue(progress, reviews, limit=1)[0].question.id == "msc_dendritic_effect"
     # The same clock gives the same queue.
     again = build_queue(progress, reviews)
     assert [(i.question.id, i.due, i.recall) for i in again] == [
@@ -148,7 +148,7 @@ def test_exam_questions_and_reflections_never_appear(stores, tmp_path, monkeypat
     capstone = quiz.load_bank("11_capstone")
     reflection = next(x for x in capstone.questions if isinstance(x, q.ReflectionQuestion))
     progress.record("me", "11_capstone", reflection.id, "my text", 0.0, 0.0, False)
-    exam_attempt = progress.record("me", LESSON, "msc_targets", True, 1.0, 1.0, True, "exam")
+    exam_attempt = progress.record("me", LESSON, "isct_criteria", True, 1.0, 1.0, True, "exam")
     progress._connection.execute(
         "UPDATE attempts SET created = ? WHERE id = ?",
         ((T0 - timedelta(days=5)).timestamp(), exam_attempt.id),

@@ -10,7 +10,8 @@ Modules: :mod:`~mscpso_edu.diagrams.core` (the shared machinery, the immune circ
 map, the clinical evidence), :mod:`~mscpso_edu.diagrams.intro` (lessons 01-02: prevalence,
 keratinocyte kinetics, MSC sources) and :mod:`~mscpso_edu.diagrams.skin` (skin-circuit model
 figures of lessons 03-07) and :mod:`~mscpso_edu.diagrams.appraisal` (lesson 08: participant
-flow and single-arm results beside randomised anchors).
+flow and single-arm results beside randomised anchors) and :mod:`~mscpso_edu.diagrams.memory`
+(lesson 12: the review scheduler's forgetting curves).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from .core import (
     to_png,
 )
 from .intro import keratinocyte_kinetics, msc_sources, prevalence
+from .memory import forgetting_curves
 from .skin import keratinocyte_compartments, steady_state_plot, treatment_outcome_map
 
 __all__ = [
@@ -45,6 +47,7 @@ __all__ = [
     "course_map",
     "evidence",
     "extent",
+    "forgetting_curves",
     "keratinocyte_compartments",
     "keratinocyte_kinetics",
     "msc_sketch",

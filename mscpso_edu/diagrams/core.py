@@ -608,12 +608,12 @@ def _circuit_alt_text(kb, edges: list[_Edge], focus_id: str | None, show_msc: bo
 
 
 def course_map(ax: Axes | None = None, highlight: str | None = None) -> Drawn:
-    """Draw the twelve lessons in order as a path of boxes.
+    """Draw the lessons in order as a path of boxes, four to a row.
 
     Parameters
     ----------
     ax
-        Axes to draw on; a new 12 x 6 inch figure when ``None``.
+        Axes to draw on; a new figure 12 inches wide and 2 inches per row when ``None``.
     highlight
         A lesson slug (e.g. ``"04_neutrophils"``) to draw with a thick border.
     """
@@ -621,17 +621,18 @@ def course_map(ax: Axes | None = None, highlight: str | None = None) -> Drawn:
     if highlight is not None and highlight not in {lesson.slug for lesson in lessons}:
         raise knowledge._unknown("lesson slug", highlight, [le.slug for le in lessons])
     cols, width, height = 4, 2.3, 1.25
+    rows = -(-len(lessons) // cols)
     with course_style():
-        fig, ax = new_axes(ax, (12, 6))
+        fig, ax = new_axes(ax, (12, 2.0 * rows))
         ax.set_xlim(-0.2, cols * 3.0)
-        ax.set_ylim(-0.3, 3 * 2.0 + 0.1)
+        ax.set_ylim(-0.3, rows * 2.0 + 0.1)
         ax.axis("off")
         boxes, labels, arrows, centres = [], [], [], []
         for index, lesson in enumerate(lessons):
             row, col = divmod(index, cols)
             if row % 2 == 1:  # snake so consecutive lessons stay side by side
                 col = cols - 1 - col
-            x, y = col * 3.0 + 0.2, (2 - row) * 2.0 + 0.2
+            x, y = col * 3.0 + 0.2, (rows - 1 - row) * 2.0 + 0.2
             centres.append((x + width / 2, y + height / 2))
             chosen = lesson.slug == highlight
             box = FancyBboxPatch(
@@ -673,7 +674,7 @@ def course_map(ax: Axes | None = None, highlight: str | None = None) -> Drawn:
             )
             ax.add_patch(arrow)
             arrows.append(arrow)
-        ax.set_title("Course map: twelve lessons")
+        ax.set_title(f"Course map: {len(lessons)} lessons")
     total = sum(lesson.minutes for lesson in lessons)
     alt = (
         f"Course map of {len(lessons)} lessons in order (about {total} minutes in all): "

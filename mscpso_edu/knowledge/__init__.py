@@ -474,7 +474,7 @@ def clinical_studies(**filters: Any) -> list[ClinicalStudy]:
 
 
 def lessons() -> tuple[Lesson, ...]:
-    """Return the course catalogue: the twelve lessons in order."""
+    """Return the course catalogue: the lessons in order."""
     return load().lessons
 
 

@@ -65,6 +65,7 @@ REFERENCE_KINDS = frozenset(
         "in_vitro",
         "model",
         "court_decision",
+        "learning_experiment",  # a controlled experiment on how people learn (lesson 12)
     }
 )
 CHECKED = frozenset({"search", "dossier", "memory"})
@@ -108,6 +109,7 @@ LESSON_SLUGS: tuple[str, ...] = (
     "09_challenges",
     "10_cell_free",
     "11_capstone",
+    "12_review",
 )
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -11,13 +11,15 @@
 - :mod:`~mscpso_edu.models.pasi`: the PASI calculator (Fredriksson & Pettersson 1978).
 - :mod:`~mscpso_edu.models.appraisal`: response rates with Wilson intervals and participant flow
   from cited trial numbers (lesson 08).
+- :mod:`~mscpso_edu.models.forgetting`: the forgetting curve of the spaced-review scheduler
+  (FSRS, the ``fsrs`` package; lesson 12).
 - :mod:`~mscpso_edu.models.flow_cytometry`: SYNTHETIC flow-cytometry samples judged by the ISCT
   criteria (teaching data, not measurements).
 """
 
 # Submodules used by name: models.pasi (the PASI calculator), models.flow_cytometry (synthetic
 # marker data for the ISCT activity).
-from . import appraisal, flow_cytometry, pasi
+from . import appraisal, flow_cytometry, forgetting, pasi
 from .bistable_core import (
     CoreParameters,
     CoreResult,
@@ -100,6 +102,7 @@ __all__ = [
     "fixed_point_table",
     "fixed_points",
     "flow_cytometry",
+    "forgetting",
     "healthy_state",
     "healthy_state_limit",
     "healthy_state_limits",

@@ -24,6 +24,7 @@ __all__ = [
     "Draw",
     "computation_names",
     "draw",
+    "forgetting_recall",
     "get_computation",
     "pasi_improvement",
     "pasi_one_region",
@@ -220,3 +221,18 @@ def prevalence_count(rng: np.random.Generator) -> Draw:
         "adults": adults,
     }
     return Draw(values, adults * percent / 100.0, tuple(fact.refs))
+
+
+@register_computation("forgetting_recall")
+def forgetting_recall(rng: np.random.Generator) -> Draw:
+    """Predicted recall (%) of a question of some stability, some days after its last answer.
+
+    From the review scheduler's forgetting curve (``models.forgetting``, FSRS; ye2022).
+    Parameters: ``stability`` and ``days``.
+    """
+    from ..models import forgetting
+
+    stability = int(rng.choice([2, 5, 10, 20, 40]))
+    days = int(rng.choice([1, 3, 7, 14, 30, 60]))
+    values = {"stability": stability, "days": days}
+    return Draw(values, 100.0 * float(forgetting.recall(days, stability)), ("ye2022",))

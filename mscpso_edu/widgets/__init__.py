@@ -13,6 +13,7 @@ from .capstone import design_therapy
 from .combination_explorer import explore_combination
 from .dosing_explorer import explore_msc_dosing
 from .evidence_explorer import evidence_table, explore_evidence
+from .forgetting_explorer import explore_forgetting
 from .isct_explorer import isct_classifier
 from .keratinocyte_explorer import explore_keratinocytes
 from .mechanism_explorer import explore_mechanisms
@@ -30,6 +31,7 @@ __all__ = [
     "evidence_table",
     "explore_combination",
     "explore_evidence",
+    "explore_forgetting",
     "explore_keratinocytes",
     "explore_mechanisms",
     "explore_msc_dosing",

@@ -35,3 +35,19 @@ def test_the_notes_cite_the_chosen_source_and_route_from_the_knowledge_base():
     assert "Adipose tissue" in explorer.notes.value and "Hoang 2024" in explorer.notes.value
     assert "Sanchez-Diaz 2021" in explorer.notes.value  # route_spread (issue 15 re-cite)
     assert "illustrative" in explorer.notes.value
+
+
+def test_the_explorers_looser_tolerance_draws_the_same_year():
+    """The capstone integrates at FIGURE_RTOL for speed: same final state, PASI within 1e-3."""
+    from mscpso_edu.models import skin_circuit
+    from mscpso_edu.widgets import capstone
+
+    values = {"product": "cells", "route": "intravenous", "dose": 2.0, "doses": 30,
+              "interval": 3, "mechanism": "t_cell_clearance", "strength": 0.9}  # fmt: skip
+    fast = capstone._solve(values)["run"]
+    exact = skin_circuit.simulate_skin(
+        days=capstone.HORIZON_DAYS, start="psoriatic", therapies=(capstone.therapy_for(values),),
+        t_eval=fast.t,
+    )  # fmt: skip
+    assert fast.final_state == exact.final_state
+    assert abs(fast.pasi_proxy - exact.pasi_proxy).max() < 1e-3

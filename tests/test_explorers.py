@@ -8,7 +8,6 @@ import ipywidgets as widgets
 import numpy as np
 import pytest
 
-from mscpso_edu.errors import CourseError
 from mscpso_edu.models import skin_circuit
 from mscpso_edu.widgets import (
     explore_msc_dosing,
@@ -176,22 +175,6 @@ def test_skin_circuit_labels_our_interpretation_from_the_model():
     assert "Treg" in explorer.notes.value
 
 
-def test_skin_circuit_shows_model_errors(monkeypatch):
-    explorer = explore_skin_circuit()
-
-    def failing(**kwargs):
-        raise CourseError("the skin simulation failed between days 120 and 148")
-
-    monkeypatch.setattr(skin_circuit, "simulate_skin", failing)
-    explorer.controls["strength"].value = 0.7
-    assert "failed between days 120 and 148" in explorer.error.value
-    assert "Traceback" not in explorer.error.value
-
-
-def test_skin_circuit_reset():
-    assert_reset_restores(explore_skin_circuit())
-
-
 # --- phase plane ---------------------------------------------------------------------------
 
 
@@ -257,19 +240,6 @@ def test_phase_plane_caches_and_resets(monkeypatch):
     assert_reset_restores(explorer)
 
 
-def test_phase_plane_shows_model_errors(monkeypatch):
-    from mscpso_edu.models import bistable_core
-
-    explorer = explore_phase_plane()
-
-    def failing(**kwargs):
-        raise CourseError("these core parameters have no healthy state")
-
-    monkeypatch.setattr(bistable_core, "simulate_core", failing)
-    explorer.controls["influx_days"].value = 9
-    assert "no healthy state" in explorer.error.value
-
-
 # --- Th17/Treg -----------------------------------------------------------------------------
 
 
@@ -311,19 +281,6 @@ def test_th17_caches_runs_and_resets(monkeypatch):
     assert len(calls) == 2
     explorer.controls["msc_tgf"].value = 0.0
     assert_reset_restores(explorer)
-
-
-def test_th17_shows_model_errors(monkeypatch):
-    from mscpso_edu.models import th17_treg
-
-    explorer = explore_th17_treg()
-
-    def failing(**kwargs):
-        raise CourseError("il6 must be zero or more, got -1")
-
-    monkeypatch.setattr(th17_treg, "simulate_th17", failing)
-    explorer.controls["il6"].value = 1.5
-    assert "il6 must be zero or more" in explorer.error.value
 
 
 # --- MSC dosing ----------------------------------------------------------------------------

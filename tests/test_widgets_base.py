@@ -160,17 +160,6 @@ def test_pasi_calculator_reports_response_and_rule_of_tens():
     assert calc.values == calc.defaults
 
 
-def test_pasi_calculator_shows_model_errors(monkeypatch):
-    calc = pasi_calculator()
-
-    def broken(*args, **kwargs):
-        raise CourseError("region scores unavailable")
-
-    monkeypatch.setattr(pasi, "region_score", broken)
-    calc.controls["head_area"].value = 50.0
-    assert "region scores unavailable" in calc.error.value
-
-
 def test_time_spans_shade_the_same_window_on_every_time_axis():
     from mscpso_edu.widgets._base import TimeSpans, new_figure
 

@@ -45,6 +45,7 @@ EXPLORERS: Mapping[str, Callable[[], Explorer]] = MappingProxyType(
         "explore_sources": explore_sources,
         "explore_msc_dosing": explore_msc_dosing,
         "design_therapy": design_therapy,
+        "explore_forgetting": explore_forgetting,
     }
 )
 

@@ -203,7 +203,8 @@ img { max-width: 100%; }
 
 
 def report_html(run: GradeRun) -> str:
-    """Return the grading report: summary, skipped submissions, and item analysis per quiz."""
+    """Return the grading report: summary, skipped submissions, class mastery per objective
+    (:mod:`mscpso_edu.classroom.mastery`) and item analysis per quiz."""
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -223,6 +224,9 @@ def report_html(run: GradeRun) -> str:
                 f"<tr><td>{_e(skip.path)}</td><td>{_e(skip.kind)}</td><td>{_e(skip.reason)}</td></tr>"
             )
         parts.append("</table>")
+    from .mastery import mastery_html
+
+    parts.append(mastery_html(run))
     parts.append(
         "<h2>Item analysis</h2><p><em>Difficulty</em> is the proportion of students fully "
         "correct; <em>discrimination</em> is the point-biserial correlation of the question's "

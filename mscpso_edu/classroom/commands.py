@@ -32,12 +32,14 @@ def _grade_outputs(
 ) -> list[tuple[Path, Callable[[Any], str]]]:
     from .analysis import report_html
     from .gradebook import canvas_csv, grades_csv, long_csv
+    from .mastery import mastery_csv
 
     wanted = [
         (args.out, grades_csv),
         (args.long, long_csv),
         (args.canvas, partial(canvas_csv, roster=roster)),
         (args.report, report_html),
+        (args.mastery, mastery_csv),
     ]
     outputs = [(Path(path), writer) for path, writer in wanted if path]
     names = [path.resolve() for path, _ in outputs]
@@ -196,7 +198,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="class list CSV (student,name[,canvas_id,sis_user_id,sis_login_id,section]) that "
         "fills names and ids in the Canvas CSV",
     )
-    parser.add_argument("--report", help="HTML report with item analysis")
+    parser.add_argument("--report", help="HTML report with class mastery and item analysis")
+    parser.add_argument(
+        "--mastery", help="per-objective CSV: class mastery of each learning objective"
+    )
     parser.add_argument("--force", action="store_true", help="overwrite existing outputs")
     parser.set_defaults(handler=_grade)
 

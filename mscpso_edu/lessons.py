@@ -108,7 +108,7 @@ NOT_YET_CONVERTED = frozenset(
     {
         "01_psoriasis", "02_mscs", "03_keratinocytes", "04_neutrophils",
         "05_dendritic_cells",
-        "09_challenges", "10_cell_free", "11_capstone",
+        "10_cell_free", "11_capstone",
     }
 )  # fmt: skip
 

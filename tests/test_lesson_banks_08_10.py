@@ -57,3 +57,17 @@ def test_09_clotting_only_answer_is_what_the_explorer_ranks_first():
     assert explorer.readout.value.startswith(
         f"<b>Illustrative ranking with these weights: {correct}"
     )
+
+
+def test_09_equal_weights_put_a_most_studied_source_first():
+    from mscpso_edu.widgets import explore_sources
+
+    explorer = explore_sources()
+    assert {
+        c.value for c in (explorer.controls[k] for k in ("harvest", "clotting", "evidence"))
+    } == {1.0}
+    first = explorer.readout.value.split(": ", 1)[1].split(" ")[0:2]
+    assert " ".join(first) in ("Umbilical cord", "Adipose tissue")
+    question = _question("09_challenges", "predict_equal_weights")
+    correct = next(c.text for c in question.choices if c.correct)
+    assert "umbilical cord or adipose tissue" in correct

@@ -21,11 +21,11 @@ def _raw(slug, question_id):
     return next(q for q in data["questions"] if q["id"] == question_id)
 
 
-def test_cell_cycle_answer_is_the_weinstein_fact():
-    raw = _raw("01_psoriasis", "cell_cycle_hours")
-    values = knowledge.fact("kc_cell_cycle").values
-    assert raw["answer"] == values["psoriatic"]
-    assert {m["answer"] for m in raw["mistakes"]} >= {values["normal"]}
+def test_pool_question_quotes_the_weinstein_facts():
+    explanation = _raw("01_psoriasis", "pool_explains_output")["explanation"]
+    for fact_id in ("kc_cell_cycle", "kc_proliferative_pool"):
+        for value in knowledge.fact(fact_id).values.values():
+            assert f"{value:,}" in explanation
 
 
 def test_largest_kinetic_change_is_cell_production():
@@ -38,13 +38,15 @@ def test_largest_kinetic_change_is_cell_production():
     assert max(change, key=change.get) == "kc_production"
 
 
-def test_lowest_prevalence_is_east_asia():
-    values = knowledge.fact("prevalence_range").values
-    assert min(values, key=values.get) == "east_asia"
-    correct = [
-        c["text"] for c in _raw("01_psoriasis", "prevalence_lowest")["choices"] if c.get("correct")
-    ]
-    assert correct == ["East Asia"]
+def test_countries_question_quotes_the_parisi_fact():
+    percent = knowledge.fact("countries_without_data").values["percent"]
+    assert f"{percent}%" in _raw("01_psoriasis", "countries_evidence")["explanation"]
+
+
+def test_pasi75_left_matches_the_pasi_model():
+    raw = _raw("01_psoriasis", "predict_pasi75_left")
+    assert pasi.pasi_response(40, raw["answer"]).pasi75
+    assert not pasi.pasi_response(40, raw["answer"] + 0.5).pasi75
 
 
 def test_pasi_endpoint_question_matches_the_pasi_model():

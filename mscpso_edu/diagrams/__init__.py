@@ -9,9 +9,10 @@ last value) puts it in a notebook as an ``<img alt="...">`` so screen readers ge
 Modules: :mod:`~mscpso_edu.diagrams.core` (the shared machinery, the immune circuit, the course
 map, the clinical evidence), :mod:`~mscpso_edu.diagrams.intro` (lessons 01-02: prevalence,
 keratinocyte kinetics, MSC sources) and :mod:`~mscpso_edu.diagrams.skin` (skin-circuit model
-figures of lessons 03-07) and :mod:`~mscpso_edu.diagrams.appraisal` (lesson 08: participant
-flow and single-arm results beside randomised anchors) and :mod:`~mscpso_edu.diagrams.memory`
-(lesson 12: the review scheduler's forgetting curves).
+figures of lessons 03-07), :mod:`~mscpso_edu.diagrams.phase` (lesson 01: a worked phase-plane
+reading), :mod:`~mscpso_edu.diagrams.appraisal` (lesson 08: participant flow and single-arm
+results beside randomised anchors) and :mod:`~mscpso_edu.diagrams.memory` (lesson 12: the review
+scheduler's forgetting curves).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from .core import (
 )
 from .intro import keratinocyte_kinetics, msc_sources, prevalence
 from .memory import forgetting_curves
+from .phase import phase_plane_reading
 from .skin import keratinocyte_compartments, steady_state_plot, treatment_outcome_map
 
 __all__ = [
@@ -53,6 +55,7 @@ __all__ = [
     "msc_sketch",
     "msc_sources",
     "new_axes",
+    "phase_plane_reading",
     "prevalence",
     "response_calibration",
     "show",

@@ -71,6 +71,7 @@ __all__ = [
     "fact",
     "facts",
     "glossary",
+    "glossary_list",
     "interaction_list",
     "interactions",
     "isct_summary",
@@ -286,6 +287,25 @@ def glossary(term: str) -> GlossaryEntry:
     if key not in entries:
         raise _unknown("glossary term", term, [e.term for e in entries.values()])
     return entries[key]
+
+
+def glossary_list(terms: Iterable[str]) -> MarkdownText:
+    """Return the glossary entries of ``terms`` as a Markdown list: the words a lesson relies on.
+
+    A lesson shows this where it first needs the words, so every term it uses is defined on the
+    page, and the same definitions appear wherever the term comes back.
+
+    Examples
+    --------
+    >>> print(glossary_list(["Nullcline"]))  # doctest: +ELLIPSIS
+    - **Nullcline**: In a phase plane, the line where one variable stops changing ...
+    """
+    lines = []
+    for term in terms:
+        entry = glossary(term)
+        cited = f" [{_cites(entry.refs)}]" if entry.refs else ""
+        lines.append(f"- **{entry.term}**: {entry.definition}{cited}")
+    return MarkdownText("\n".join(lines))
 
 
 def fact(fact_id: str) -> Fact:

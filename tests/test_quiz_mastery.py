@@ -188,3 +188,25 @@ def test_progress_without_attempts_says_nothing_was_tried(tmp_path):
     )
     assert view.text().startswith("No objective has been tried yet")
     assert "no objective tried yet" in view.mastery.alt_text
+
+
+def test_progress_command_says_what_to_revisit_and_reset_clears_reviews(
+    tmp_path, capsys, monkeypatch
+):
+    from mscpso_edu import cli
+
+    home = tmp_path / "home"
+    with ProgressStore(home / "progress.sqlite3") as store:
+        store.record("me", "01_psoriasis", "pasi_two_regions", "1", 0.0, 2.0, False)
+    with ReviewStore(home / "review.sqlite3") as reviews:
+        reviews.record("me", "01_psoriasis", "pasi_endpoints", "a", 0.0, 1.0, False)
+    monkeypatch.setenv("MSCPSO_EDU_HOME", str(home))
+    assert cli.main(["progress"]) == 0
+    out = capsys.readouterr().out
+    assert "To revisit" in out
+    assert "Revisit 01.d" in out
+    assert "Lesson 01_psoriasis, section 4. Measuring severity: PASI" in out
+    assert cli.main(["progress", "--reset", "--yes"]) == 0
+    assert "Deleted 1 attempt(s) and 1 review attempt(s)." in capsys.readouterr().out
+    with ReviewStore(home / "review.sqlite3") as reviews:
+        assert reviews.count() == 0

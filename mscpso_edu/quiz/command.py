@@ -18,6 +18,7 @@ __all__ = ["register"]
 
 def _progress(args: argparse.Namespace) -> int:
     from .dashboard import progress_rows, progress_table
+    from .spaced import ReviewStore
     from .store import ProgressStore, default_store_path
 
     path = default_store_path()
@@ -25,6 +26,7 @@ def _progress(args: argparse.Namespace) -> int:
         if not args.reset:
             print(f"Progress kept in {path}")
             print(progress_table(progress_rows(store)))
+            _print_mastery(store)
             return 0
         count = store.count()
         if not args.yes:
@@ -39,8 +41,27 @@ def _progress(args: argparse.Namespace) -> int:
                 print("Nothing deleted.")
                 return 1
         deleted = store.reset()
-    print(f"Deleted {deleted} attempt(s).")
+    with ReviewStore() as reviews:
+        reviewed = reviews.reset()
+    print(f"Deleted {deleted} attempt(s) and {reviewed} review attempt(s).")
     return 0
+
+
+def _print_mastery(store: Any) -> None:
+    """Print which objectives to revisit, and where (``quiz.progress()`` shows the map)."""
+    from .mastery import revisit_advice
+    from .mastery_map import learner_mastery
+    from .spaced import ReviewStore
+
+    with ReviewStore() as reviews:
+        results = learner_mastery(store, reviews)
+    advice = revisit_advice(results)
+    if advice:
+        print("\nTo revisit (quiz.progress() in a notebook shows the whole mastery map):")
+        for line in advice:
+            print(f"  {line}")
+    elif any(item.value is not None for item in results):
+        print("\nNothing to revisit: every objective you have tried is developing or secure.")
 
 
 def _quizzes_with_answers(store: Any, learner: str) -> list[str]:

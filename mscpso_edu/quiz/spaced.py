@@ -282,6 +282,14 @@ class ReviewStore:
             ).fetchone()[0]
         )
 
+    def reset(self) -> int:
+        """Delete every review attempt and the cached schedule; return how many attempts."""
+        with self._transaction() as connection:
+            deleted = connection.execute("DELETE FROM reviews").rowcount
+            connection.execute("DELETE FROM cards")
+            connection.execute("DELETE FROM folded")
+        return int(deleted)
+
     # --- the card cache ---------------------------------------------------------------------
 
     def cards(

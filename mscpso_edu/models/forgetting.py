@@ -13,9 +13,8 @@ where ``d`` is the package's decay weight. ``F`` is chosen so that ``R(S, S) = 0
 stability is the number of days after which predicted recall has fallen to 90%. The scheduler
 brings a question back when predicted recall reaches the desired retention (0.9 here).
 
-FSRS's weights were fitted by its authors to flashcard review logs, not to this course's
-questions: here the curve is an illustration of how the schedule works, not a measurement of how
-fast *you* forget immunology.
+FSRS's default weights were not fitted to this course's questions or learners: here the curve is
+an illustration of how the schedule works, not a measurement of how fast *you* forget immunology.
 """
 
 from __future__ import annotations

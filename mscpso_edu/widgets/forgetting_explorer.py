@@ -21,9 +21,10 @@ HORIZON_DAYS = 90
 _GRID = np.linspace(0.0, HORIZON_DAYS, 361)
 _NOTES = (
     "Model: the power forgetting curve of FSRS, the open-source scheduler behind "
-    "<code>quiz.review()</code> (the <code>fsrs</code> package, default weights) [ye2022]. "
-    "The weights were fitted to flashcard review logs, not to this course: read the numbers as "
-    "an illustration of the schedule, not as how fast you forget."
+    "<code>quiz.review()</code> (the <code>fsrs</code> package, default weights), whose lead "
+    "author earlier built a memory model from review logs [ye2022]. The default weights were not "
+    "fitted to this course: read the numbers as an illustration of the schedule, not as how fast "
+    "you forget."
 )
 
 

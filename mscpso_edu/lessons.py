@@ -109,7 +109,6 @@ NOT_YET_CONVERTED = frozenset(
         "02_mscs",
         "03_keratinocytes",
         "04_neutrophils",
-        "05_dendritic_cells",
         "10_cell_free",
         "11_capstone",
     }

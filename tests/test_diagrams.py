@@ -26,6 +26,7 @@ FIGURES = {
         for layer in range(len(diagrams.CIRCUIT_LAYERS))
     },
     "msc_sketch": lambda: diagrams.msc_sketch(),
+    "epidermis": lambda: diagrams.epidermis(),
     "course_map": lambda: diagrams.course_map(highlight="04_neutrophils"),
     "evidence": lambda: diagrams.evidence(),
 }
@@ -204,3 +205,40 @@ def test_msc_sketch_has_three_inhibitory_msc_arrows_onto_the_loop():
     green = [c for c in drawn.artists["edge_colours"] if c == "#009E73"]
     assert len(green) == 3
     assert set(drawn.artists["nodes"]) == {"mdc", "th17", "keratinocyte", "neutrophil", "msc"}
+
+
+# --- schematic histology -------------------------------------------------------------------
+
+
+def test_histology_labels_every_psoriatic_feature_and_says_it_is_drawn():
+    from mscpso_edu.diagrams.histology import CAPTION, HISTOLOGY_FEATURES
+
+    drawn = diagrams.epidermis()
+    labels = " ".join(t.get_text().replace("\n", " ") for t in drawn.labels())
+    for feature in HISTOLOGY_FEATURES:
+        assert feature in labels, feature
+        assert feature.split()[0].lower() in drawn.alt_text.lower(), feature
+    for feature in ("acanthosis", "parakeratosis", "rete ridges", "capillaries", "Munro"):
+        assert feature in drawn.alt_text
+    assert "not a photograph" in drawn.alt_text and CAPTION in drawn.alt_text
+    assert drawn.artists["caption"].get_text() == CAPTION
+
+
+def test_histology_draws_the_plaque_thicker_with_deeper_ridges():
+    drawn = diagrams.epidermis()
+    normal, plaque = drawn.artists["normal"], drawn.artists["psoriatic"]
+    assert plaque["top"] - min(plaque["junction"][1]) > 2.5 * (
+        normal["top"] - min(normal["junction"][1])
+    )  # acanthosis and elongated rete ridges
+    assert "granular" in normal and "granular" not in plaque  # granular layer lost
+    assert "munro" in plaque and "munro" not in normal
+
+
+def test_histology_draws_on_a_given_axes_without_global_state():
+    before = dict(mpl.rcParams)
+    fig = Figure()
+    ax = fig.add_subplot()
+    drawn = diagrams.epidermis(ax=ax)
+    assert drawn.ax is ax and drawn.fig is fig
+    assert plt.get_fignums() == []
+    assert dict(mpl.rcParams) == before

@@ -6,13 +6,14 @@ global state. Each returns a :class:`Drawn` with the figure, the axes, the artis
 an alt text generated from the data; :func:`show` (or simply returning the ``Drawn`` as a cell's
 last value) puts it in a notebook as an ``<img alt="...">`` so screen readers get the description.
 
-Modules: :mod:`~mscpso_edu.diagrams.core` (the shared machinery, the immune circuit, the course
-map, the clinical evidence), :mod:`~mscpso_edu.diagrams.intro` (lessons 01-02: prevalence,
-keratinocyte kinetics, MSC sources) and :mod:`~mscpso_edu.diagrams.skin` (skin-circuit model
-figures of lessons 03-07), :mod:`~mscpso_edu.diagrams.phase` (lesson 01: a worked phase-plane
-reading), :mod:`~mscpso_edu.diagrams.appraisal` (lesson 08: participant flow and single-arm
-results beside randomised anchors) and :mod:`~mscpso_edu.diagrams.memory` (lesson 12: the review
-scheduler's forgetting curves).
+Modules: :mod:`~mscpso_edu.diagrams.core` (the shared machinery, the immune circuit, the course map,
+the clinical evidence), :mod:`~mscpso_edu.diagrams.intro` (lessons 01-02: prevalence, keratinocyte
+kinetics, MSC sources) and :mod:`~mscpso_edu.diagrams.skin` (skin-circuit model figures of lessons
+03-07), :mod:`~mscpso_edu.diagrams.histology` (lessons 01, 03, 04: a schematic normal and psoriatic
+epidermis), :mod:`~mscpso_edu.diagrams.phase` (lesson 01: a worked phase-plane reading),
+:mod:`~mscpso_edu.diagrams.appraisal` (lesson 08: participant flow and single-arm results beside
+randomised anchors) and :mod:`~mscpso_edu.diagrams.memory` (lesson 12: the review scheduler's
+forgetting curves).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from .core import (
     show,
     to_png,
 )
+from .histology import epidermis
 from .intro import keratinocyte_kinetics, msc_sources, prevalence
 from .memory import forgetting_curves
 from .phase import phase_plane_reading
@@ -47,6 +49,7 @@ __all__ = [
     "circuit_layer",
     "consort_flow",
     "course_map",
+    "epidermis",
     "evidence",
     "extent",
     "forgetting_curves",

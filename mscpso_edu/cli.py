@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
 from . import __version__
 from .errors import CourseError
 
-__all__ = ["build_parser", "main"]
+__all__ = ["DEBUG_ENV", "build_parser", "main"]
+
+#: Set to show the traceback of an unexpected error instead of its one-line summary.
+DEBUG_ENV = "MSCPSO_EDU_DEBUG"
 
 # Modules that add a subcommand. Keep the list in the order commands appear in --help.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -71,6 +75,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 1
+    except OSError as error:  # a folder that cannot be written, a disk that is full...
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"mscpso-edu {args.command}: {where}{error.strerror or error}", file=sys.stderr)
+        return 2
+    except Exception as error:  # a bug: still one line, never a traceback (see DEBUG_ENV)
+        if os.environ.get(DEBUG_ENV):
+            raise
+        print(
+            f"mscpso-edu {args.command}: unexpected error ({type(error).__name__}: {error}); "
+            f"set {DEBUG_ENV}=1 for the details and please report it",
+            file=sys.stderr,
+        )
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

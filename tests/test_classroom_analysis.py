@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from mscpso_edu.classroom.analysis import analyse, report_html
+from mscpso_edu.classroom.analysis import analyse, figure_svg, report_html
 from mscpso_edu.classroom.grading import grade_submissions
 from mscpso_edu.classroom.synthetic import correct_response, synthetic_submission, wrong_response
 from mscpso_edu.quiz import questions as q
@@ -100,8 +102,20 @@ def test_report_is_self_contained_escaped_and_described(key, tmp_path):
     assert "<b>&amp;" not in page and "&lt;b&gt;" in page
     assert "<script>" not in page
     images = re.findall(r"<img [^>]*>", page)
-    assert images and all('src="data:image/png;base64,' in tag for tag in images)
+    assert images and all('src="data:image/svg+xml;base64,' in tag for tag in images)
     assert all(re.search(r'alt="[^"]{20,}"', tag) for tag in images)
+    for (
+        tag
+    ) in images:  # each figure is well-formed SVG with a bar per filled bin and a mark per item
+        data = re.search(r"base64,([^\"]+)", tag).group(1)
+        svg = ET.fromstring(base64.b64decode(data))
+        assert svg.tag.endswith("svg") and svg.findall(".//{http://www.w3.org/2000/svg}rect")
+    analysis = analyse(run)[0]
+    svg = ET.fromstring(figure_svg(analysis))
+    marks = svg.findall(".//{http://www.w3.org/2000/svg}circle") + svg.findall(
+        ".//{http://www.w3.org/2000/svg}path"
+    )
+    assert len(marks) == len(analysis.items)
     assert "broken.json" in page and "malformed" in page
     assert "negative discrimination" in page and "nobody correct" in page
     assert not re.search(r'(src|href)="(?!data:)', page)  # nothing fetched from elsewhere

@@ -59,7 +59,7 @@ def _grade_outputs(
 def _grade(args: argparse.Namespace) -> int:
     from ..fileio import atomic_write_text
     from .gradebook import read_roster
-    from .grading import grade_submissions
+    from .grading import grade_submissions, submission_files
 
     roster = read_roster(args.roster) if args.roster else None
     outputs = _grade_outputs(args, roster)
@@ -67,7 +67,10 @@ def _grade(args: argparse.Namespace) -> int:
     for path in inputs:
         if not path.exists():
             raise CourseError("no such submission file or folder", path)
-    run = grade_submissions(inputs, args.key, show_progress=True)
+    files = submission_files(inputs)
+    if not files:
+        raise CourseError("no submission files (*.json) to grade in the folder(s) given")
+    run = grade_submissions(files, args.key, show_progress=True)
     for path, writer in outputs:
         atomic_write_text(path, writer(run))
     if roster is not None:

@@ -41,6 +41,7 @@ __all__ = [
     "KeyBanks",
     "Skipped",
     "grade_submissions",
+    "submission_files",
 ]
 
 
@@ -157,13 +158,17 @@ def _grade_one(path: Path, data: Mapping[str, Any], key: KeyBanks) -> GradedSubm
             f"answered against another version of bank {quiz!r} (sha256 "
             f"{data['bank_sha256'][:12]}..., key {key.hashes[quiz][:12]}...)",
         )
-    bank = key.bank(quiz)
+    try:
+        bank = key.bank(quiz)
+    except CourseError as error:
+        reason = f"the answer key of quiz {quiz!r} is unusable: {error}"
+        raise SubmissionRejected("no key", reason) from None
     by_id = {question.id: question for question in bank.questions}
     responses = {answer["question"]: answer["response"] for answer in data["answers"]}
     unknown = sorted(set(responses) - set(by_id))
     if unknown:
         raise SubmissionRejected(
-            "malformed", f"answers question(s) not in bank {quiz!r}: {unknown}"
+            "malformed", f"answers question(s) not in bank {quiz!r}: {unknown[:5]}"
         )
     graded = []
     for question in bank.questions:
@@ -215,9 +220,7 @@ def grade_submissions(
     """
     if not isinstance(key, KeyBanks):
         key = KeyBanks.from_folder(key if key is not None else quizzes_dir())
-    files: list[Path] = []
-    for given in map(Path, paths):
-        files.extend(sorted(given.glob("*.json")) if given.is_dir() else [given])
+    files = submission_files(paths)
     skipped: list[Skipped] = []
     accepted: dict[tuple[str, str], list[tuple[str, Path, GradedSubmission]]] = {}
     items: Iterable[Path] = progress(files, len(files), "Grading") if show_progress else files
@@ -228,6 +231,10 @@ def grade_submissions(
         except SubmissionRejected as reject:
             skipped.append(Skipped(path, reject.kind, reject.reason))
             continue
+        except Exception as error:  # one bad file must never stop the class
+            reason = f"could not be graded ({type(error).__name__}: {str(error)[:200]})"
+            skipped.append(Skipped(path, "malformed", reason))
+            continue
         accepted.setdefault((graded.student, graded.quiz), []).append(
             (graded.created, path, graded)
         )
@@ -235,16 +242,41 @@ def grade_submissions(
     for (student, quiz), candidates in sorted(accepted.items()):
         # The newest wins; between equal times, the last file name, so the choice is stable.
         candidates.sort(key=lambda item: (item[0], str(item[1])))
-        kept = candidates[-1][2]
+        newest, _, kept = candidates[-1]
         final.append(kept)
-        for _, path, _graded in candidates[:-1]:
+        for created, path, _graded in candidates[:-1]:
+            why = (
+                f"graded the newer {kept.path.name}"
+                if created < newest
+                else f"both created {created}; graded {kept.path.name}, the later file name"
+            )
             skipped.append(
                 Skipped(
                     path,
                     "duplicate",
-                    f"another submission for student {student!r} and quiz {quiz!r}; graded the "
-                    f"newer {kept.path.name}",
+                    f"another submission for student {student!r} and quiz {quiz!r}; {why}",
                 )
             )
     skipped.sort(key=lambda s: str(s.path))
     return GradeRun(final, skipped, key)
+
+
+def submission_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The files to grade: each file named, and the ``*.json`` files of each folder named.
+
+    A file named twice (directly, through a folder, or by another spelling of its path) is
+    graded once.
+    """
+    files: list[Path] = []
+    seen: set[Path] = set()
+    for given in map(Path, paths):
+        found = sorted(given.glob("*.json")) if given.is_dir() else [given]
+        for path in found:
+            try:
+                identity = path.resolve()
+            except (OSError, RuntimeError):  # a symlink loop: let the reader report it
+                identity = path.absolute()
+            if identity not in seen:
+                seen.add(identity)
+                files.append(path)
+    return files

@@ -310,7 +310,12 @@ def parse_number(response: Any, units: str = "") -> float:
     if isinstance(response, bool):
         raise ResponseError(f"expected a number, got {response!r}")
     if isinstance(response, numbers.Real):
-        value = float(response)
+        try:
+            value = float(response)
+        except OverflowError:  # an integer such as 10**400
+            raise ResponseError(
+                f"expected a number in range, got {str(response)[:20]}..."
+            ) from None
     elif isinstance(response, str):
         if len(response) > MAX_TEXT_RESPONSE:
             raise ResponseError("that answer is too long to be a number")

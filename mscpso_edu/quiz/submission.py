@@ -27,8 +27,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import os
 import re
+import stat
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -313,33 +315,147 @@ def _require(data: Mapping[str, Any], name: str, kind: type | tuple[type, ...]) 
     return value
 
 
+#: Deepest nesting a submission has: the file, ``answers``, one answer, a matching response.
+MAX_DEPTH = 6
+#: Longest integer literal accepted (a numeric answer is far shorter; Python refuses > 4300).
+MAX_INT_DIGITS = 30
+#: The largest response: a reflection's text, or a list/mapping of a few dozen options.
+MAX_RESPONSE_TEXT = 20_000
+MAX_RESPONSE_ITEMS = 200
+
+
+def _no_constant(name: str) -> Any:
+    raise SubmissionRejected("malformed", f"not valid JSON ({name} is not a JSON number)")
+
+
+def _parse_int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_INT_DIGITS:
+        raise SubmissionRejected("malformed", f"a number with {digits} digits")
+    return int(text)
+
+
+def _parse_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise SubmissionRejected("malformed", f"number {text[:40]!r} is out of range")
+    return value
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        keys = [key for key, _ in pairs]
+        twice = next(key for index, key in enumerate(keys) if key in keys[:index])
+        raise SubmissionRejected("malformed", f"key {twice[:40]!r} appears twice in one object")
+    return data
+
+
+def _check_values(data: Any) -> None:
+    """Refuse nesting deeper than :data:`MAX_DEPTH` and text that is not valid Unicode."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise SubmissionRejected(
+                    "malformed", "text holds an unpaired surrogate (\\ud800-\\udfff)"
+                ) from None
+            continue
+        if isinstance(value, dict | list):
+            if depth > MAX_DEPTH:
+                raise SubmissionRejected("malformed", f"nested more than {MAX_DEPTH} levels deep")
+            items = list(value.items()) if isinstance(value, dict) else list(enumerate(value))
+            for key, item in items:
+                if isinstance(key, str):
+                    stack.append((key, depth))
+                stack.append((item, depth + 1))
+
+
+def _check_response(index: int, qid: str, response: Any) -> None:
+    """A response is what a quiz widget records: text, a number, a truth value, or a short list
+    or mapping of texts."""
+
+    def reject(why: str) -> SubmissionRejected:
+        return SubmissionRejected("malformed", f"answer {index} ({qid[:40]!r}): {why}")
+
+    if response is None or isinstance(response, bool | int | float):
+        if isinstance(response, int) and not isinstance(response, bool) and abs(response) > 1e300:
+            raise reject("the number is out of range")
+        return
+    if isinstance(response, str):
+        if len(response) > MAX_RESPONSE_TEXT:
+            raise reject(f"{len(response)} characters; an answer is far shorter")
+        return
+    if isinstance(response, list | dict):
+        if len(response) > MAX_RESPONSE_ITEMS:
+            raise reject(f"{len(response)} items; an answer has far fewer")
+        values = list(response.values()) if isinstance(response, dict) else response
+        for value in values:
+            if not isinstance(value, str | int | float | bool) or (
+                isinstance(value, str) and len(value) > MAX_RESPONSE_TEXT
+            ):
+                raise reject("a list or mapping answer holds only short texts")
+        return
+    raise reject(f"a {type(response).__name__} is not an answer")
+
+
 def read_submission(path: str | Path) -> dict[str, Any]:
     """Read and check one submission file; return its data.
+
+    Anything that is not a well-formed submission is refused, never raised as another error:
+    a file that is not a regular file, too big, not UTF-8, not JSON (including ``NaN``, numbers
+    out of range or with more than :data:`MAX_INT_DIGITS` digits, repeated keys), nested too
+    deeply, holding unpaired surrogates, with missing or mistyped fields, or with responses no
+    quiz widget records.
 
     Raises
     ------
     SubmissionRejected
-        ``malformed`` (unreadable, not JSON, missing or mistyped fields) or ``tampered`` (the
-        checksum does not match the content).
+        ``malformed`` (all of the above) or ``tampered`` (the checksum does not match the
+        content).
     """
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_SUBMISSION_BYTES:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise SubmissionRejected("malformed", "not a regular file")
+        if info.st_size > MAX_SUBMISSION_BYTES:
             raise SubmissionRejected(
-                "malformed", f"file is {size} bytes; a submission is far smaller"
+                "malformed", f"file is {info.st_size} bytes; a submission is far smaller"
             )
-        text = path.read_bytes().decode("utf-8")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_SUBMISSION_BYTES + 1)
     except OSError as error:
-        raise SubmissionRejected("malformed", f"cannot read the file ({error.strerror})") from None
-    except UnicodeDecodeError:
-        raise SubmissionRejected("malformed", "not UTF-8 text") from None
+        reason = error.strerror or type(error).__name__
+        raise SubmissionRejected("malformed", f"cannot read the file ({reason})") from None
+    if len(raw) > MAX_SUBMISSION_BYTES:
+        raise SubmissionRejected("malformed", "file is larger than a submission can be")
     try:
-        data = json.loads(text)
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as error:
+        raise SubmissionRejected(
+            "malformed", f"not UTF-8 text (byte {error.start + 1} cannot be read)"
+        ) from None
+    try:
+        data = json.loads(
+            text,
+            parse_constant=_no_constant,
+            parse_int=_parse_int,
+            parse_float=_parse_float,
+            object_pairs_hook=_unique_keys,
+        )
     except json.JSONDecodeError as error:
         raise SubmissionRejected(
             "malformed", f"not valid JSON (line {error.lineno}: {error.msg})"
         ) from None
+    except RecursionError:
+        raise SubmissionRejected("malformed", f"nested more than {MAX_DEPTH} levels deep") from None
+    except (ValueError, OverflowError) as error:
+        raise SubmissionRejected("malformed", f"not valid JSON ({error})") from None
+    _check_values(data)
     if not isinstance(data, dict):
         raise SubmissionRejected("malformed", "not a JSON object")
     if data.get("schema") != SCHEMA_NAME:
@@ -354,7 +470,7 @@ def read_submission(path: str | Path) -> dict[str, Any]:
         )
     student = _require(data, "student", str)
     if not STUDENT_ID_RE.match(student):
-        raise SubmissionRejected("malformed", f"student id {student!r} is not a valid id")
+        raise SubmissionRejected("malformed", f"student id {student[:40]!r} is not a valid id")
     for name in ("learner", "quiz", "created", "package_version"):
         _require(data, name, str)
     if not _HEX64.match(_require(data, "bank_sha256", str)):
@@ -366,12 +482,17 @@ def read_submission(path: str | Path) -> dict[str, Any]:
             raise SubmissionRejected("malformed", f"answer {index} is not an object")
         qid = _require(answer, "question", str)
         if "response" not in answer:
-            raise SubmissionRejected("malformed", f"answer {index} ({qid!r}) has no response")
+            raise SubmissionRejected("malformed", f"answer {index} ({qid[:40]!r}) has no response")
         if qid in seen:
-            raise SubmissionRejected("malformed", f"question {qid!r} is answered twice")
+            raise SubmissionRejected("malformed", f"question {qid[:40]!r} is answered twice")
         seen.add(qid)
+        _check_response(index, qid, answer["response"])
     checksum = _require(data, "checksum", str)
-    if checksum != checksum_of(data):
+    try:
+        expected = checksum_of(data)
+    except (ValueError, TypeError) as error:  # guarded above; kept so nothing else escapes
+        raise SubmissionRejected("malformed", f"cannot be checksummed ({error})") from None
+    if checksum != expected:
         raise SubmissionRejected(
             "tampered", "checksum mismatch: the file was changed or damaged after it was written"
         )

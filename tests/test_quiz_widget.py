@@ -59,7 +59,7 @@ def test_lesson_00_quiz_answers_every_question_correctly_from_python(store):
         assert result is not None and result.correct, (panel.question.id, panel.feedback.value)
         assert f"{result.max_points:g} / {result.max_points:g} points" in panel.feedback.value
         assert "Sources:" in panel.explanation.value
-        assert "1 attempt; best" in panel.status.value
+        assert "1 attempt; latest" in panel.status.value
     assert shown.score == shown.max_points == sum(q.points for q in end_of_lesson)
     assert f"Score: {shown.max_points:g} / {shown.max_points:g}" in shown.total.value
     assert store.count() == len(shown.panels)

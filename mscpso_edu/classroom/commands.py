@@ -29,24 +29,24 @@ EXPORT_FORMATS = ("gift", "moodle", "qti")
 
 def _grade_outputs(
     args: argparse.Namespace, roster: Any
-) -> list[tuple[Path, Callable[[Any], str]]]:
+) -> list[tuple[Path, Callable[[Any], str], str]]:
     from .analysis import report_html
     from .gradebook import canvas_csv, grades_csv, long_csv
     from .mastery import mastery_csv
 
     wanted = [
-        (args.out, grades_csv),
-        (args.long, long_csv),
-        (args.canvas, partial(canvas_csv, roster=roster)),
-        (args.report, report_html),
-        (args.mastery, mastery_csv),
+        (args.out, grades_csv, "write"),
+        (args.long, long_csv, "write"),
+        (args.canvas, partial(canvas_csv, roster=roster), "write"),
+        (args.report, report_html, "report"),
+        (args.mastery, mastery_csv, "write"),
     ]
-    outputs = [(Path(path), writer) for path, writer in wanted if path]
-    names = [path.resolve() for path, _ in outputs]
+    outputs = [(Path(path), writer, step) for path, writer, step in wanted if path]
+    names = [path.resolve() for path, _, _ in outputs]
     if len(set(names)) != len(names):
         raise CourseError("two outputs name the same file; give each its own path")
     if not args.force:
-        for path, _ in outputs:
+        for path, _, _ in outputs:
             if path.exists():
                 raise CourseError(
                     "output file already exists; choose another name or add --force to "
@@ -57,10 +57,13 @@ def _grade_outputs(
 
 
 def _grade(args: argparse.Namespace) -> int:
+    import time
+
     from ..fileio import atomic_write_text
     from .gradebook import read_roster
     from .grading import grade_submissions, submission_files
 
+    started = time.perf_counter()
     roster = read_roster(args.roster) if args.roster else None
     outputs = _grade_outputs(args, roster)
     inputs = [Path(p) for p in args.submissions]
@@ -71,20 +74,30 @@ def _grade(args: argparse.Namespace) -> int:
     if not files:
         raise CourseError("no submission files (*.json) to grade in the folder(s) given")
     run = grade_submissions(files, args.key, show_progress=True)
-    for path, writer in outputs:
+    timings = dict(run.timings)
+    for path, writer, step in outputs:
+        before = time.perf_counter()
         atomic_write_text(path, writer(run))
+        timings[step] = timings.get(step, 0.0) + time.perf_counter() - before
     if roster is not None:
         unlisted = sorted(set(run.students) - set(roster))
         if unlisted:
             print(f"Not in the roster (ids used as names): {', '.join(unlisted)}", file=sys.stderr)
+    formative = [quiz for quiz in run.quizzes if run.key.bank(quiz).formative]
     print(
         f"Graded {len(run.graded)} submission(s) from {len(run.students)} student(s) in "
         f"{len(run.quizzes)} quiz(zes); skipped {len(run.skipped)}."
     )
-    for path, _ in outputs:
+    if formative:
+        print(f"Formative (practice) quizzes: {', '.join(formative)}")
+    for path, _, _ in outputs:
         print(f"  wrote {path}")
+    if args.timings:
+        timings["total"] = time.perf_counter() - started
+        steps = ("load", "grade", "write", "report", "total")
+        print("timings: " + ", ".join(f"{k} {timings.get(k, 0.0):.2f} s" for k in steps))
     if run.skipped:
-        print("Skipped (not graded):", file=sys.stderr)
+        print(f"Skipped {len(run.skipped)} file(s), not graded:", file=sys.stderr)
         for skip in run.skipped:
             print(f"  {skip.path}: {skip.kind}: {skip.reason}", file=sys.stderr)
         return 1
@@ -206,6 +219,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--mastery", help="per-objective CSV: class mastery of each learning objective"
     )
     parser.add_argument("--force", action="store_true", help="overwrite existing outputs")
+    parser.add_argument(
+        "--timings", action="store_true", help="print how long loading, grading and writing took"
+    )
     parser.set_defaults(handler=_grade)
 
     parser = subparsers.add_parser(

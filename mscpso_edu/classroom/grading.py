@@ -20,6 +20,7 @@ carries, exactly as the learner's widget drew them. The gradebooks are written b
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,6 +97,8 @@ class GradeRun:
     graded: list[GradedSubmission]
     skipped: list[Skipped]
     key: KeyBanks
+    #: Seconds spent loading (key banks, submission files) and grading.
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def quizzes(self) -> list[str]:
@@ -116,6 +119,8 @@ class KeyBanks:
     hashes: dict[str, str] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
     _banks: dict[str, Bank] = field(default_factory=dict, repr=False)
+    #: Seconds spent loading banks so far.
+    load_seconds: float = 0.0
 
     @classmethod
     def from_folder(cls, folder: str | Path) -> KeyBanks:
@@ -135,6 +140,7 @@ class KeyBanks:
     def bank(self, quiz: str) -> Bank:
         """Return the loaded bank of ``quiz``; CourseError if it is not a full answer key."""
         if quiz not in self._banks:
+            started = time.perf_counter()
             path = self.files[quiz]
             if released_key_sha256(path.read_bytes()):
                 raise CourseError(
@@ -142,7 +148,10 @@ class KeyBanks:
                     "course's own quizzes/ folder",
                     path,
                 )
-            self._banks[quiz] = load_bank(path)
+            try:
+                self._banks[quiz] = load_bank(path)
+            finally:
+                self.load_seconds += time.perf_counter() - started
         return self._banks[quiz]
 
 
@@ -220,13 +229,19 @@ def grade_submissions(
     """
     if not isinstance(key, KeyBanks):
         key = KeyBanks.from_folder(key if key is not None else quizzes_dir())
+    started = time.perf_counter()
+    reading = 0.0
     files = submission_files(paths)
     skipped: list[Skipped] = []
     accepted: dict[tuple[str, str], list[tuple[str, Path, GradedSubmission]]] = {}
     items: Iterable[Path] = progress(files, len(files), "Grading") if show_progress else files
     for path in items:
         try:
-            data = read_submission(path)
+            before = time.perf_counter()
+            try:
+                data = read_submission(path)
+            finally:
+                reading += time.perf_counter() - before
             graded = _grade_one(path, data, key)
         except SubmissionRejected as reject:
             skipped.append(Skipped(path, reject.kind, reject.reason))
@@ -258,7 +273,9 @@ def grade_submissions(
                 )
             )
     skipped.sort(key=lambda s: str(s.path))
-    return GradeRun(final, skipped, key)
+    elapsed = time.perf_counter() - started
+    load = reading + key.load_seconds
+    return GradeRun(final, skipped, key, {"load": load, "grade": elapsed - load})
 
 
 def submission_files(paths: Iterable[str | Path]) -> list[Path]:

@@ -76,6 +76,8 @@ class Bank:
         The questions in bank order.
     lines
         Line of each YAML node, by its path (``("questions", 2, "choices")``), for messages.
+    scoring
+        Which attempt at each question counts: ``"latest"`` (default) or ``"best"``.
     """
 
     path: Path
@@ -84,6 +86,12 @@ class Bank:
     mode: str
     questions: tuple[q.Question, ...]
     lines: Mapping[_Path, int] = field(default_factory=dict, repr=False, compare=False)
+    scoring: str = "latest"
+
+    @property
+    def formative(self) -> bool:
+        """True when no question is in exam mode: a practice quiz, formative, not for a grade."""
+        return all(self.mode_of(question) != "exam" for question in self.questions)
 
     def __iter__(self) -> Iterator[q.Question]:
         return iter(self.questions)
@@ -349,6 +357,19 @@ def _meaning_problems(
             Problem(str(path), _line(lines, where), f"{place}: {message}" if place else message)
         )
 
+    if data.get("scoring") == "best":
+        bank_mode = data.get("mode", "practice")
+        exams = [
+            index
+            for index, raw in enumerate(data["questions"])
+            if raw.get("mode", bank_mode) == "exam"
+        ]
+        if exams:
+            problem(
+                ("scoring",),
+                "scoring: best needs every question in practice mode (an exam answer has no "
+                "score until it is graded, so only the latest can count)",
+            )
     stem = path.stem
     if _BANK_NAME_RE.match(stem) and data["lesson"] != stem:
         problem(
@@ -477,6 +498,7 @@ def read_bank(path: str | Path) -> tuple[Bank | None, list[Problem]]:
             mode=data.get("mode", "practice"),
             questions=questions,
             lines=lines,
+            scoring="best" if data.get("scoring") == "best" else "latest",
         )
         return bank, []
     problems = _schema_problems(data, lines, path)
@@ -496,6 +518,7 @@ def read_bank(path: str | Path) -> tuple[Bank | None, list[Problem]]:
         mode=data.get("mode", "practice"),
         questions=built,
         lines=lines,
+        scoring=data.get("scoring", "latest"),
     )
     return bank, []
 

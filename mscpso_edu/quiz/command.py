@@ -117,8 +117,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "submit",
         help="write your quiz answers as a submission file to hand in",
         description="Write one JSON submission per quiz from the answers recorded on this "
-        "computer (the latest attempt at each question), with a checksum that shows if the file "
-        "is damaged on the way. Default folder: <data folder>/submissions/.",
+        "computer (at each question the attempt that counts: the latest, or the best where the "
+        "bank says scoring: best), with a checksum that shows if the file is damaged on the way. "
+        "Default folder: <data folder>/submissions/.",
     )
     parser.add_argument(
         "--student",

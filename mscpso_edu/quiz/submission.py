@@ -1,7 +1,8 @@
 """Submissions: one JSON file per student and quiz, built from the learner's progress store,
 handed in, and read back (validated) by the grader.
 
-A submission holds the latest attempt at each question of one quiz, with what the grader needs to
+A submission holds the attempt that counts at each question of one quiz (the latest, or the best
+under a bank's ``scoring: best``), with what the grader needs to
 grade it away from the learner's computer:
 
 - ``schema`` and ``schema_version`` (:data:`SCHEMA_VERSION`), ``package_version``;
@@ -168,11 +169,13 @@ def build_submission(
         if own_store:
             store.close()
     known = {question.id for question in bank.questions}
-    latest: dict[str, Any] = {}
+    latest: dict[str, Any] = {}  # the attempt that counts, under the bank's scoring policy
     counts: dict[str, int] = {}
     for attempt in attempts:  # oldest first, so the last one seen is the latest
         if attempt.question in known:
-            latest[attempt.question] = attempt
+            kept = latest.get(attempt.question)
+            if bank.scoring != "best" or kept is None or attempt.points >= kept.points:
+                latest[attempt.question] = attempt
             counts[attempt.question] = counts.get(attempt.question, 0) + 1
     if not latest:
         raise CourseError(

@@ -66,8 +66,10 @@ class QuestionPanel:
     inputs
         For multiple select: choice id -> Checkbox; matching: left text -> Dropdown; ordering:
         step number -> Dropdown. Empty for single-control questions.
-    attempts, best
-        Attempts so far (including earlier sessions) and the best points.
+    attempts, best, latest
+        Attempts so far (including earlier sessions), the best and the latest points.
+    scoring
+        The bank's scoring policy: ``"latest"`` or ``"best"``; :attr:`counted` follows it.
     """
 
     def __init__(
@@ -81,6 +83,8 @@ class QuestionPanel:
         store: ProgressStore | None,
         attempts: int = 0,
         best: float = 0.0,
+        latest: float = 0.0,
+        scoring: str = "latest",
         on_attempt: Any = None,
     ) -> None:
         self.lesson = lesson
@@ -94,6 +98,8 @@ class QuestionPanel:
         self.question = question
         self.attempts = attempts
         self.best = best
+        self.latest = latest
+        self.scoring = scoring
         self.last_result: q.Result | None = None
         self._hints_shown = 0
         self.inputs: dict[Any, widgets.ValueWidget] = {}
@@ -239,6 +245,7 @@ class QuestionPanel:
             return None
         self.attempts += 1
         self.best = max(self.best, result.points)
+        self.latest = result.points
         self.last_result = result
         saved = self._record(result)
         if self.exam:
@@ -246,7 +253,8 @@ class QuestionPanel:
             # explanation); the instructor grades the submission.
             self.feedback.value = (
                 f'<div role="status"><strong>Answer recorded</strong> (attempt {self.attempts}); '
-                f"your latest answer counts when you submit. It is graded by your instructor."
+                f"your {self.scoring} answer counts when you submit. It is graded by your "
+                "instructor."
                 f"{saved}</div>"
             )
             self.status.value = self._status_text()
@@ -303,7 +311,12 @@ class QuestionPanel:
         tries = f"{self.attempts} attempt{'s' if self.attempts != 1 else ''}"
         if self.exam:
             return f"<span>{tries}; exam: graded later</span>"
-        return f"<span>{tries}; best {self.best:g} / {self.question.points:g}</span>"
+        return f"<span>{tries}; {self.scoring} {self.counted:g} / {self.question.points:g}</span>"
+
+    @property
+    def counted(self) -> float:
+        """The points that count under the bank's scoring policy (best or latest attempt)."""
+        return self.best if self.scoring == "best" else self.latest
 
 
 class QuizWidget(widgets.VBox):
@@ -348,7 +361,7 @@ class QuizWidget(widgets.VBox):
             except CourseError as error:
                 store, notice = None, f"Progress will not be saved: {error}"
         self.store: ProgressStore | None = store or None
-        best, counts = self._history()
+        best, latest, counts = self._history()
         self.panels = [
             QuestionPanel(
                 question,
@@ -359,6 +372,8 @@ class QuizWidget(widgets.VBox):
                 store=self.store,
                 attempts=counts.get(question.id, 0),
                 best=best.get(question.id, 0.0),
+                latest=latest.get(question.id, 0.0),
+                scoring=bank.scoring,
                 on_attempt=self._update_total,
             )
             for number, question in enumerate(chosen, 1)
@@ -421,17 +436,19 @@ class QuizWidget(widgets.VBox):
         )
         return target
 
-    def _history(self) -> tuple[dict[str, float], dict[str, int]]:
+    def _history(self) -> tuple[dict[str, float], dict[str, float], dict[str, int]]:
         if self.store is None:
-            return {}, {}
+            return {}, {}, {}
         best: dict[str, float] = {}
+        latest: dict[str, float] = {}
         counts: dict[str, int] = {}
-        for attempt in self.store.attempts(self.bank.lesson):
+        for attempt in self.store.attempts(self.bank.lesson):  # oldest first
             if attempt.learner != self.learner:
                 continue
             counts[attempt.question] = counts.get(attempt.question, 0) + 1
             best[attempt.question] = max(best.get(attempt.question, 0.0), attempt.points)
-        return best, counts
+            latest[attempt.question] = attempt.points
+        return best, latest, counts
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
         # The live quiz for JupyterLab and Voila, plus a static copy with each answer behind a
@@ -454,8 +471,8 @@ class QuizWidget(widgets.VBox):
 
     @property
     def score(self) -> float:
-        """Best points summed over the questions shown."""
-        return sum(panel.best for panel in self.panels)
+        """Points that count (the bank's ``scoring``: latest or best) over the questions shown."""
+        return sum(panel.counted for panel in self.panels)
 
     @property
     def max_points(self) -> float:
@@ -475,7 +492,8 @@ class QuizWidget(widgets.VBox):
             return
         self.total.value = (
             f"<p><strong>Score: {self.score:g} / {self.max_points:g}</strong> "
-            f"({tried} of {len(self.panels)} questions tried; best attempt counts)</p>"
+            f"({tried} of {len(self.panels)} questions tried; your {self.bank.scoring} attempt "
+            "at each counts)</p>"
         )
 
 

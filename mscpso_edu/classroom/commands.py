@@ -110,7 +110,7 @@ def _grade(args: argparse.Namespace) -> int:
 def _release(args: argparse.Namespace) -> int:
     from .release import make_release
 
-    counts = make_release(args.out)
+    counts = make_release(args.out, exam=args.exam)
     print(
         f"Wrote the student copy to {args.out}: {counts['lessons']} lesson(s) "
         f"({counts['solutions']} solution cell(s) removed), {counts['banks']} bank(s) "
@@ -231,6 +231,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "without answer keys, practice keys replaced by salted hashes (a deterrent only).",
     )
     parser.add_argument("out", help="new (or empty) folder for the student copy")
+    parser.add_argument(
+        "--exam",
+        action="store_true",
+        help="release every bank in exam mode (no keys, no feedback), whatever the banks say: "
+        "use it for a graded release",
+    )
     parser.set_defaults(handler=_release)
 
     parser = subparsers.add_parser(

@@ -5,11 +5,17 @@ The copy holds the package, ``pyproject.toml`` and ``README.md`` (so students ca
 
 - **lessons** with every cell tagged ``solution`` (cell metadata ``tags``) replaced by an empty
   cell for the student's answer, and all outputs cleared;
-- **exam** questions (a bank or a question with ``mode: exam``) with no key at all: no correct
-  flags, answers, accepted texts, feedback or explanations; matching options and ordering steps
-  are listed in alphabetical order (reversed if that happens to be the right order);
+- **exam** questions (a bank or a question with ``mode: exam``, or every question with
+  ``--exam``) with no key at all: no correct flags, answers, accepted texts, feedback or
+  explanations;
 - **practice** questions with their keys replaced by salted hashes (see
-  :mod:`mscpso_edu.quiz.released`: a deterrent, not a secret) and their feedback kept.
+  :mod:`mscpso_edu.quiz.released`: a deterrent, not a secret) and their feedback and
+  explanations kept in clear text.
+
+In both, choices and matching options are listed in an order drawn for each question from the
+key bank's bytes (which the copy does not hold), ordering steps in such an order that is never
+the right one, its reverse, or alphabetical either way, and choice ids are digests of the choice
+text, so neither position nor id tells which choice is right.
 
 Each released bank names the sha256 of the key bank it came from, so submissions answered in the
 student copy are graded against the instructor's key. Tests, benchmarks, git history and the
@@ -33,6 +39,7 @@ from ..fileio import atomic_write_text
 from ..paths import course_root
 from ..quiz.bank import load_bank
 from ..quiz.released import exam_entry, practice_entry
+from ..quiz.shuffle import seed_for
 
 __all__ = [
     "SOLUTION_TAG",
@@ -76,7 +83,7 @@ class _NoAliases(yaml.SafeDumper):
         return True
 
 
-def release_bank(path: str | Path, salt: str | None = None) -> str:
+def release_bank(path: str | Path, salt: str | None = None, *, exam: bool = False) -> str:
     """Return the released YAML text of the key bank at ``path``.
 
     Parameters
@@ -85,24 +92,31 @@ def release_bank(path: str | Path, salt: str | None = None) -> str:
         A key bank (``quizzes/NN_slug.yaml``).
     salt
         Salt for practice hashes; default a fresh random one per bank and release.
+    exam
+        Release every question in exam mode (no key at all), whatever the bank says.
     """
     path = Path(path)
+    key_bytes = path.read_bytes()
     bank = load_bank(path)
     salt = salt or secrets.token_hex(16)
     entries = []
     for question in bank.questions:
-        mode = bank.mode_of(question)
-        own = question.mode  # only a question's own mode is written; the bank's is on top
+        mode = "exam" if exam else bank.mode_of(question)
+        own = None if exam else question.mode  # a question's own mode; the bank's is on top
+        # The display order is drawn from the key bank's bytes, which a student copy does not
+        # hold: the same for every release of this version, and not reproducible by students.
+        seed = seed_for(key_bytes, question.id)
         if mode == "exam":
-            entries.append(exam_entry(question, own))
+            entries.append(exam_entry(question, own, seed))
         else:
-            entries.append(practice_entry(question, own, salt))
+            entries.append(practice_entry(question, own, salt, seed))
     data = {
         "lesson": bank.lesson,
         "title": bank.title,
-        "mode": bank.mode,
+        "mode": "exam" if exam else bank.mode,
+        "scoring": "latest" if exam else bank.scoring,
         "released": {
-            "key_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+            "key_sha256": hashlib.sha256(key_bytes).hexdigest(),
             "salt": salt,
             "note": "Student copy: exam questions carry no key; practice keys are salted hashes "
             "(a deterrent, not a secret).",
@@ -122,8 +136,12 @@ def _copy_package(source: Path, target: Path) -> None:
     shutil.copytree(source, target, ignore=ignore)
 
 
-def make_release(out: str | Path, source: str | Path | None = None) -> dict[str, int]:
+def make_release(
+    out: str | Path, source: str | Path | None = None, *, exam: bool = False
+) -> dict[str, int]:
     """Write the student copy of the course at ``source`` (default: this course) into ``out``.
+
+    With ``exam``, every bank is released in exam mode (for a graded release).
 
     Returns
     -------
@@ -163,8 +181,8 @@ def make_release(out: str | Path, source: str | Path | None = None) -> dict[str,
         counts["solutions"] += count
     for bank_file in sorted((root / "quizzes").glob("*.yaml")):
         bank = load_bank(bank_file)
-        atomic_write_text(out / "quizzes" / bank_file.name, release_bank(bank_file))
+        atomic_write_text(out / "quizzes" / bank_file.name, release_bank(bank_file, exam=exam))
         counts["banks"] += 1
         for question in bank.questions:
-            counts["exam" if bank.mode_of(question) == "exam" else "practice"] += 1
+            counts["exam" if exam or bank.mode_of(question) == "exam" else "practice"] += 1
     return counts

@@ -22,6 +22,7 @@ this layer.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import math
 import re
@@ -270,7 +271,16 @@ def _schema_problems(data: Any, lines: Mapping[_Path, int], path: Path) -> list[
 
 
 def _choice_ids(raw: list[dict[str, Any]]) -> list[str]:
-    return [choice.get("id") or chr(ord("a") + index) for index, choice in enumerate(raw)]
+    # A choice's id defaults to a digest of its text: stable when choices are reordered, and
+    # telling nothing about which choice is right (a position letter would, in a released bank).
+    return [
+        choice.get("id") or "c" + hashlib.sha256(choice["text"].encode("utf-8")).hexdigest()[:8]
+        for choice in raw
+    ]
+
+
+#: Words an explicit choice id may not contain, since ids are shown in a student copy.
+_TELLING_ID_RE = re.compile(r"(correct|right|wrong|true|false|answer|key)", re.I)
 
 
 def _common(raw: Mapping[str, Any], line: int | None) -> dict[str, Any]:
@@ -403,6 +413,13 @@ def _meaning_problems(
                 problem((*here, "choices"), "no choice is marked 'correct: true'")
             for cid in _duplicates(_choice_ids(raw["choices"])):
                 problem((*here, "choices"), f"duplicate choice id {cid!r}")
+            for index, choice in enumerate(raw["choices"]):
+                if _TELLING_ID_RE.search(choice.get("id", "")):
+                    problem(
+                        (*here, "choices", index, "id"),
+                        f"choice id {choice['id']!r} gives the key away in a student copy; name "
+                        "the choice by its content",
+                    )
             for text in _duplicates(c["text"] for c in raw["choices"]):
                 problem((*here, "choices"), f"two choices have the same text {text!r}")
         elif kind == "matching":

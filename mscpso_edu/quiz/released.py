@@ -31,12 +31,14 @@ import yaml
 
 from ..errors import CourseError
 from . import questions as q
+from .shuffle import ordering_display, shuffled
 from .textnorm import normalise_answer
 
 __all__ = [
     "KEYLESS_FEEDBACK",
     "HashedNumericQuestion",
     "HashedShortTextQuestion",
+    "KeylessComputedQuestion",
     "bucket_width",
     "exam_entry",
     "keyed_hash",
@@ -80,6 +82,28 @@ def _keyless(cls: type[q.Question]) -> type[q.Question]:
 
 
 _KEYLESS = {kind: _keyless(cls) for kind, cls in q.QUESTION_TYPES.items()}
+
+
+class KeylessComputedQuestion(q.ComputedQuestion):
+    """An exam computed question: the learner's numbers are drawn, the answer is only recorded."""
+
+    def for_seed(self, seed: int) -> q.NumericQuestion:
+        """Return the drawn question without its answer or explanation (graded later)."""
+        drawn = super().for_seed(seed)
+        return _KEYLESS["numeric"](
+            id=drawn.id,
+            prompt=drawn.prompt,
+            points=drawn.points,
+            objectives=drawn.objectives,
+            explanation="",
+            references=drawn.references,
+            hints=drawn.hints,
+            mode=drawn.mode,
+            role=drawn.role,
+            line=drawn.line,
+            answer=0.0,
+            units=drawn.units,
+        )
 
 
 class HashedNumericQuestion(q.NumericQuestion):
@@ -145,7 +169,7 @@ def _exam_question(raw: Mapping[str, Any], common: dict[str, Any]) -> q.Question
     if kind == "numeric":
         return cls(answer=0.0, units=raw.get("units", ""), **common)
     if kind == "computed":
-        return q.ComputedQuestion(
+        return KeylessComputedQuestion(
             computation=raw["computation"], units=raw.get("units", ""), **common
         )
     if kind == "matching":
@@ -291,16 +315,15 @@ def _visible(question: q.Question, mode: str | None) -> dict[str, Any]:
     return out
 
 
-def _neutral_order(texts: list[str], key_order: list[str]) -> list[str]:
-    ordered = sorted(texts, key=str.casefold)
-    return ordered[::-1] if ordered == key_order and len(ordered) > 1 else ordered
+def exam_entry(question: q.Question, mode: str | None, seed: int) -> dict[str, Any]:
+    """Return the released form of an exam question: what it asks, and no key at all.
 
-
-def exam_entry(question: q.Question, mode: str | None) -> dict[str, Any]:
-    """Return the released form of an exam question: what it asks, and no key at all."""
+    Choices and matching options are listed in an order drawn from ``seed``, ordering steps in a
+    seeded order that is never the key, reversed or sorted (:mod:`mscpso_edu.quiz.shuffle`).
+    """
     out = _visible(question, mode)
     if isinstance(question, q.SingleChoiceQuestion | q.MultipleChoiceQuestion):
-        out["choices"] = [{"id": c.id, "text": c.text} for c in question.choices]
+        out["choices"] = [{"id": c.id, "text": c.text} for c in shuffled(question.choices, seed)]
     elif isinstance(question, q.ComputedQuestion):
         out["computation"] = question.computation
         out["units"] = question.units
@@ -308,17 +331,19 @@ def exam_entry(question: q.Question, mode: str | None) -> dict[str, Any]:
         out["units"] = question.units
     elif isinstance(question, q.MatchingQuestion):
         out["lefts"] = [pair.left for pair in question.pairs]
-        out["options"] = _neutral_order(list(question.right_options), [])
+        out["options"] = shuffled(question.right_options, seed)
     elif isinstance(question, q.OrderingQuestion):
-        key = [item.text for item in question.items]
-        out["steps"] = _neutral_order(key, key)
+        out["steps"] = ordering_display([item.text for item in question.items], seed)
     elif isinstance(question, q.ReflectionQuestion):
         out["guidance"] = question.guidance
     return out
 
 
-def practice_entry(question: q.Question, mode: str | None, salt: str) -> dict[str, Any]:
-    """Return the released form of a practice question: its key as salted hashes."""
+def practice_entry(question: q.Question, mode: str | None, salt: str, seed: int) -> dict[str, Any]:
+    """Return the released form of a practice question: its key as salted hashes.
+
+    Options are ordered as in :func:`exam_entry`.
+    """
     out = _visible(question, mode)
     out["explanation"] = question.explanation
     out["references"] = list(question.references)
@@ -334,7 +359,7 @@ def practice_entry(question: q.Question, mode: str | None, salt: str) -> dict[st
                 "feedback": c.feedback,
                 "key": hashed(f"{c.id}:{'correct' if c.correct else 'wrong'}"),
             }
-            for c in question.choices
+            for c in shuffled(question.choices, seed)
         ]
     elif isinstance(question, q.TrueFalseQuestion):
         out["key"] = hashed("true" if question.answer else "false")
@@ -355,11 +380,11 @@ def practice_entry(question: q.Question, mode: str | None, salt: str) -> dict[st
             {"left": p.left, "feedback": p.feedback, "key": hashed(f"{p.left}\x1e{p.right}")}
             for p in question.pairs
         ]
-        out["options"] = _neutral_order(list(question.right_options), [])
+        out["options"] = shuffled(question.right_options, seed)
     elif isinstance(question, q.OrderingQuestion):
         key = [item.text for item in question.items]
         feedback = {item.text: item.feedback for item in question.items}
-        out["steps"] = [{"text": t, "feedback": feedback[t]} for t in _neutral_order(key, key)]
+        out["steps"] = [{"text": t, "feedback": feedback[t]} for t in ordering_display(key, seed)]
         out["keys"] = [hashed(f"{position}\x1e{text}") for position, text in enumerate(key)]
     elif isinstance(question, q.ShortTextQuestion):
         out["keys"] = sorted({hashed(normalise_answer(a)) for a in question.accept})

@@ -5,8 +5,14 @@ sources sit inside a ``<details>`` element, so a reader tries first and opens th
 click (or Enter on the keyboard). No script is needed. All bank text goes through
 :mod:`mscpso_edu.quiz.markup`, which escapes it, so a bank cannot inject markup.
 
-Options are listed in bank order (a static page has no learner to shuffle for). A computed
-question shows the numbers drawn for seed 0.
+A static page has no learner to shuffle for, so choices and matching options are shuffled with a
+fixed seed per question and ordering steps shown in a fixed order that is never the answer, its
+reverse, or alphabetical (:mod:`mscpso_edu.quiz.shuffle`). A computed question shows the numbers
+drawn for seed 0.
+
+The answers shown are the real ones or none: an exam question (and every question of a released
+exam bank) shows no answer at all; a practice question of a released bank whose key is hashed
+(numeric, short text) says its answer is checked in the live quiz.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from ..errors import CourseError
 from . import questions as q
 from .bank import Bank, load_bank
 from .markup import cite_ids, render, render_inline
+from .released import HashedNumericQuestion, HashedShortTextQuestion
+from .shuffle import ordering_display, seed_for, shuffled
 
 __all__ = ["question_html", "static_html"]
 
@@ -36,15 +44,22 @@ def _items(texts: Sequence[str], tag: str = "ul") -> str:
     return f"<{tag}>" + "".join(f"<li>{render_inline(t)}</li>" for t in texts) + f"</{tag}>"
 
 
-def _options_and_answer(question: q.Question) -> tuple[str, str]:
+_NOT_IN_COPY = (
+    "<p><em>This copy does not hold the answer: check yours in the quiz in JupyterLab.</em></p>"
+)
+
+
+def _options_and_answer(question: q.Question, seed: int) -> tuple[str, str]:
     """The question's options as HTML, and its answer as HTML."""
     if isinstance(question, q.SingleChoiceQuestion | q.MultipleChoiceQuestion):
-        options = _items([c.text for c in question.choices])
+        options = _items([c.text for c in shuffled(question.choices, seed)])
         right = [c.text for c in question.choices if c.correct]
         lead = "Correct answer" if len(right) == 1 else "Correct answers"
         return options, f"<p><strong>{lead}:</strong></p>{_items(right)}"
     if isinstance(question, q.TrueFalseQuestion):
         return "<p>True or false?</p>", f"<p><strong>Answer:</strong> {question.answer}</p>"
+    if isinstance(question, HashedNumericQuestion | HashedShortTextQuestion):
+        return "", _NOT_IN_COPY
     if isinstance(question, q.NumericQuestion):
         units = f" {render_inline(question.units)}" if question.units else ""
         value = f"{question.answer:g}"
@@ -54,12 +69,12 @@ def _options_and_answer(question: q.Question) -> tuple[str, str]:
             "<p>Match each of these:</p>"
             + _items([pair.left for pair in question.pairs])
             + "<p>to one of:</p>"
-            + _items(list(question.right_options))
+            + _items(shuffled(question.right_options, seed))
         )
         pairs = [f"{pair.left} → {pair.right}" for pair in question.pairs]
         return options, f"<p><strong>Matches:</strong></p>{_items(pairs)}"
     if isinstance(question, q.OrderingQuestion):
-        steps = sorted((item.text for item in question.items), key=str.casefold)
+        steps = ordering_display([item.text for item in question.items], seed)
         options = "<p>Put these in order:</p>" + _items(steps)
         return options, "<p><strong>Order:</strong></p>" + _items(
             [item.text for item in question.items], "ol"
@@ -72,11 +87,15 @@ def _options_and_answer(question: q.Question) -> tuple[str, str]:
     raise CourseError(f"question {question.id!r}: no static form for type {question.type!r}")
 
 
-def question_html(question: q.Question, number: int) -> str:
-    """One question as an HTML ``<section>`` with its answer behind a ``<details>`` toggle."""
+def question_html(question: q.Question, number: int, *, exam: bool = False, seed: int = 0) -> str:
+    """One question as an HTML ``<section>`` with its answer behind a ``<details>`` toggle.
+
+    An ``exam`` question shows no answer, explanation or toggle, only what it asks. ``seed``
+    orders the options.
+    """
     if isinstance(question, q.ComputedQuestion):
         question = question.for_seed(0)
-    options, answer = _options_and_answer(question)
+    options, answer = _options_and_answer(question, seed)
     points = f"{question.points:g} point{'s' if question.points != 1 else ''}"
     if isinstance(question, q.ReflectionQuestion):
         points = "not graded"
@@ -86,6 +105,14 @@ def question_html(question: q.Question, number: int) -> str:
     summary = "Show a model answer" if isinstance(question, q.ReflectionQuestion) else "Show answer"
     if question.role == "think":
         summary = "Write your answer first, then open the expert discussion"
+    if exam:
+        return (
+            f'<section class="mscpso-static-question" id="q-{html.escape(question.id)}">'
+            f"<p><strong>Question {number}</strong> <small>({points}, exam)</small></p>"
+            f"{render(question.prompt)}{options}"
+            "<p><em>Exam question: answer it in the quiz in JupyterLab; your instructor grades "
+            "it.</em></p></section>"
+        )
     return (
         f'<section class="mscpso-static-question" id="q-{html.escape(question.id)}">'
         f"<p><strong>Question {number}</strong> <small>({points})</small></p>"
@@ -120,9 +147,23 @@ def static_html(bank: str | Bank, question_ids: Sequence[str] | None = None, **_
     chosen = (
         [loaded.question(qid) for qid in question_ids] if question_ids else list(loaded.questions)
     )
-    body = "".join(question_html(question, n) for n, question in enumerate(chosen, 1))
-    note = (
-        "<p><em>A static copy of the quiz: open the lesson in JupyterLab to answer it and get "
-        "feedback. Each answer is hidden behind “Show answer”.</em></p>"
+    body = "".join(
+        question_html(
+            question,
+            n,
+            exam=loaded.mode_of(question) == "exam",
+            seed=seed_for("static", loaded.lesson, question.id),
+        )
+        for n, question in enumerate(chosen, 1)
     )
+    if all(loaded.mode_of(question) == "exam" for question in chosen):
+        note = (
+            "<p><em>A static copy of the quiz: open the lesson in JupyterLab to answer it. "
+            "Exam questions show no answers.</em></p>"
+        )
+    else:
+        note = (
+            "<p><em>A static copy of the quiz: open the lesson in JupyterLab to answer it and get "
+            "feedback. Each answer is hidden behind “Show answer”.</em></p>"
+        )
     return f'<div class="mscpso-static-quiz">{note}{body}</div>'

@@ -11,14 +11,14 @@ the keyboard) can set them and press **Check**::
 
 All text from a bank or a learner is escaped before it reaches HTML (see
 :mod:`mscpso_edu.quiz.markup`). Choices, matching options and ordering items are shuffled with a
-seed from the learner id, so each learner sees a stable order of their own.
+seed from the learner id, so each learner sees a stable order of their own; ordering steps never
+start in the right order, its reverse, or alphabetical order (:mod:`mscpso_edu.quiz.shuffle`).
 """
 
 from __future__ import annotations
 
 import html
 import os
-import random
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from . import questions as q
 from .bank import Bank, load_bank
 from .learner import learner_id, learner_seed
 from .markup import cite_ids, plain, render, render_inline
+from .shuffle import ordering_display, shuffled
 from .store import ProgressStore
 from .submission import build_submission, hand_in
 
@@ -46,12 +47,6 @@ def _cite(ref_id: str) -> str:
         return knowledge.cite(ref_id)
     except (ImportError, AttributeError, CourseError):
         return ref_id
-
-
-def _shuffled(items: list[Any], seed: int) -> list[Any]:
-    shuffled = list(items)
-    random.Random(seed).shuffle(shuffled)
-    return shuffled
 
 
 class QuestionPanel:
@@ -145,12 +140,12 @@ class QuestionPanel:
 
     def _build_control(self, question: q.Question, seed: int) -> widgets.Widget:
         if isinstance(question, q.SingleChoiceQuestion):
-            options = [(plain(c.text), c.id) for c in _shuffled(list(question.choices), seed)]
+            options = [(plain(c.text), c.id) for c in shuffled(question.choices, seed)]
             return widgets.RadioButtons(
                 options=options, value=None, description="Answer", layout={"width": "auto"}
             )
         if isinstance(question, q.MultipleChoiceQuestion):
-            for choice in _shuffled(list(question.choices), seed):
+            for choice in shuffled(question.choices, seed):
                 self.inputs[choice.id] = widgets.Checkbox(
                     value=False, description=plain(choice.text), indent=False, style=_WIDE
                 )
@@ -169,7 +164,7 @@ class QuestionPanel:
                 style=_WIDE,
             )
         if isinstance(question, q.MatchingQuestion):
-            rights = _shuffled(list(question.right_options), seed)
+            rights = shuffled(question.right_options, seed)
             for pair in question.pairs:
                 self.inputs[pair.left] = widgets.Dropdown(
                     options=[(_CHOOSE, None), *((plain(r), r) for r in rights)],
@@ -180,7 +175,7 @@ class QuestionPanel:
                 )
             return widgets.VBox(list(self.inputs.values()))
         if isinstance(question, q.OrderingQuestion):
-            steps = _shuffled([item.text for item in question.items], seed)
+            steps = ordering_display([item.text for item in question.items], seed)
             for number in range(1, len(question.items) + 1):
                 self.inputs[number] = widgets.Dropdown(
                     options=[(_CHOOSE, None), *((plain(s), s) for s in steps)],

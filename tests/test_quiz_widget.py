@@ -166,7 +166,7 @@ def test_bank_and_learner_text_cannot_inject_markup(tmp_path, store):
     panel.submit()
     panel.show_hint()
     choice = shown.panel("evil_choice")
-    choice.control.value = "a"
+    choice.control.value = choice.question.choices[0].id
     choice.submit()
     html_parts = [shown.heading.value, shown.total.value]
     for each in shown.panels:

@@ -186,3 +186,17 @@ def test_schema_validation_skips_the_format_libraries_and_leaves_them_importable
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "ok", done.stderr
+
+
+def test_models_load_lazily_and_every_public_name_resolves():
+    code = (
+        "import sys\n"
+        "from mscpso_edu.models import pasi\n"
+        "assert 'scipy' not in sys.modules, 'importing models.pasi pulled in scipy'\n"
+        "import mscpso_edu.models as models\n"
+        "missing = [n for n in models.__all__ if getattr(models, n, None) is None]\n"
+        "print(missing)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -313,6 +313,12 @@ def report_html(run: GradeRun) -> str:
             f"question's difficulty against its discrimination; {len(flagged)} flagged."
         )
         parts.append(f"<h3>{_e(analysis.title)} <small>({_e(analysis.quiz)})</small></h3>")
+        if run.key.bank(analysis.quiz).formative:
+            parts.append(
+                '<p class="formative"><strong>Formative:</strong> a practice quiz. Students saw '
+                "feedback and could read its keys in their copy, so its points show practice, "
+                "not attainment; do not count them towards a grade.</p>"
+            )
         svg = base64.b64encode(figure_svg(analysis).encode("utf-8")).decode("ascii")
         parts.append(f'<img src="data:image/svg+xml;base64,{svg}" alt="{_e(alt)}">')
         parts.append(

@@ -73,7 +73,7 @@ def _grade(args: argparse.Namespace) -> int:
     files = submission_files(inputs)
     if not files:
         raise CourseError("no submission files (*.json) to grade in the folder(s) given")
-    run = grade_submissions(files, args.key, show_progress=True)
+    run = grade_submissions(inputs, args.key, show_progress=True)
     timings = dict(run.timings)
     for path, writer, step in outputs:
         before = time.perf_counter()

@@ -25,12 +25,23 @@ __all__ = [
     "read_roster",
 ]
 
+# One encoder for every response (json.dumps with options builds a new one per call).
+_RESPONSE_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
 #: The columns before the assignments in a Canvas gradebook CSV.
 CANVAS_FIXED_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 
 
 def _number(value: float) -> str:
-    return f"{value:.4g}" if value != int(value) else str(int(value))
+    text = _NUMBERS.get(value)
+    if text is None:
+        text = f"{value:.4g}" if value != int(value) else str(int(value))
+        if len(_NUMBERS) < 10_000:
+            _NUMBERS[value] = text
+    return text
+
+
+_NUMBERS: dict[float, str] = {}  # points repeat (0, 0.5, 1...): format each value once
 
 
 def _csv_text(rows: Iterable[Sequence[Any]]) -> str:
@@ -72,11 +83,7 @@ def long_csv(run: GradeRun) -> str:
     ]
     for sub in sorted(run.graded, key=lambda s: (s.student, s.quiz)):
         for answer in sub.answers:
-            response = (
-                json.dumps(answer.response, ensure_ascii=False, sort_keys=True)
-                if answer.answered
-                else ""
-            )
+            response = _RESPONSE_JSON.encode(answer.response) if answer.answered else ""
             rows.append(
                 [
                     sub.student,

@@ -17,62 +17,60 @@
   criteria (teaching data, not measurements).
 """
 
-# Submodules used by name: models.pasi (the PASI calculator), models.flow_cytometry (synthetic
-# marker data for the ISCT activity).
-from . import appraisal, flow_cytometry, forgetting, pasi
-from .bistable_core import (
-    CoreParameters,
-    CoreResult,
-    FixedPoint,
-    Nullclines,
-    basin_boundary,
-    fixed_point_table,
-    fixed_points,
-    nullclines,
-    simulate_core,
-    vector_field,
-)
-from .skin_circuit import (
-    STATE_NAMES,
-    Branches,
-    DCStimulus,
-    SkinParameters,
-    SkinResult,
-    SkinState,
-    TissueMemory,
-    UVBCourse,
-    healthy_state,
-    healthy_state_limit,
-    healthy_state_limits,
-    kinetics_comparison,
-    psoriatic_state,
-    relapse_comparison,
-    relapse_trigger_threshold,
-    simulate_skin,
-    simulate_skin_fixed_step,
-    state_comparison,
-    steady_state_branches,
-    steady_state_table,
-    steady_states,
-)
-from .th17_treg import (
-    TH17_STATE_NAMES,
-    Th17Parameters,
-    Th17Result,
-    simulate_th17,
-    th17_condition_table,
-)
-from .therapy import (
-    MECHANISMS,
-    PRODUCTS,
-    ConstantEffect,
-    Mechanism,
-    MSCTherapy,
-    Product,
-    biologic,
-    mechanism_table,
-    product_table,
-)
+# Imported when first used, not with the package: `from mscpso_edu.models import pasi` (a quiz
+# grading PASI questions) should not pay for scipy and every other model. Add a new public name
+# to _EXPORTS (name -> its module) and to __all__.
+from importlib import import_module
+from typing import Any
+
+_SUBMODULES = ("appraisal", "flow_cytometry", "forgetting", "pasi")
+_EXPORTS = {
+    "CoreParameters": "bistable_core",
+    "CoreResult": "bistable_core",
+    "FixedPoint": "bistable_core",
+    "Nullclines": "bistable_core",
+    "basin_boundary": "bistable_core",
+    "fixed_point_table": "bistable_core",
+    "fixed_points": "bistable_core",
+    "nullclines": "bistable_core",
+    "simulate_core": "bistable_core",
+    "vector_field": "bistable_core",
+    "STATE_NAMES": "skin_circuit",
+    "Branches": "skin_circuit",
+    "DCStimulus": "skin_circuit",
+    "SkinParameters": "skin_circuit",
+    "SkinResult": "skin_circuit",
+    "SkinState": "skin_circuit",
+    "TissueMemory": "skin_circuit",
+    "UVBCourse": "skin_circuit",
+    "healthy_state": "skin_circuit",
+    "healthy_state_limit": "skin_circuit",
+    "healthy_state_limits": "skin_circuit",
+    "kinetics_comparison": "skin_circuit",
+    "psoriatic_state": "skin_circuit",
+    "relapse_comparison": "skin_circuit",
+    "relapse_trigger_threshold": "skin_circuit",
+    "simulate_skin": "skin_circuit",
+    "simulate_skin_fixed_step": "skin_circuit",
+    "state_comparison": "skin_circuit",
+    "steady_state_branches": "skin_circuit",
+    "steady_state_table": "skin_circuit",
+    "steady_states": "skin_circuit",
+    "TH17_STATE_NAMES": "th17_treg",
+    "Th17Parameters": "th17_treg",
+    "Th17Result": "th17_treg",
+    "simulate_th17": "th17_treg",
+    "th17_condition_table": "th17_treg",
+    "MECHANISMS": "therapy",
+    "PRODUCTS": "therapy",
+    "ConstantEffect": "therapy",
+    "Mechanism": "therapy",
+    "MSCTherapy": "therapy",
+    "Product": "therapy",
+    "biologic": "therapy",
+    "mechanism_table": "therapy",
+    "product_table": "therapy",
+}
 
 __all__ = [
     "MECHANISMS",
@@ -125,3 +123,17 @@ __all__ = [
     "th17_condition_table",
     "vector_field",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return import_module(f"{__name__}.{name}")
+    if name in _EXPORTS:
+        value = getattr(import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -416,17 +416,24 @@ class ReviewItem:
         return f"predicted recall has dropped to {100 * self.recall:.0f}%"
 
 
-def _reviewable(lesson: str, question_id: str) -> q.Question | None:
+def _reviewable_questions(lessons: set[str]) -> dict[tuple[str, str], q.Question]:
+    """The questions of ``lessons`` that may be reviewed: practice mode, not reflections.
+
+    A lesson whose bank is missing or broken contributes nothing (``mscpso-edu check`` reports
+    it); a question removed from its bank since it was answered is simply not served.
+    """
     from .bank import load_bank
 
-    try:
-        bank = load_bank(lesson)
-        question = bank.question(question_id)
-    except CourseError:
-        return None  # a lesson or question removed since: nothing to review
-    if bank.mode_of(question) == "exam" or isinstance(question, q.ReflectionQuestion):
-        return None
-    return question
+    found: dict[tuple[str, str], q.Question] = {}
+    for lesson in lessons:
+        try:
+            bank = load_bank(lesson)
+        except CourseError:
+            continue
+        for question in bank.questions:
+            if bank.mode_of(question) != "exam" and not isinstance(question, q.ReflectionQuestion):
+                found[(lesson, question.id)] = question
+    return found
 
 
 def build_queue(
@@ -458,16 +465,15 @@ def build_queue(
     finally:
         if own_reviews:
             reviews.close()
+    due = {key: row for key, row in cards.items() if row.card.due <= now}
+    questions = _reviewable_questions({lesson for lesson, _ in due})
     items = []
-    for (lesson, question_id), row in cards.items():
-        card = row.card
-        if card.due > now:
-            continue
-        question = _reviewable(lesson, question_id)
+    for key, row in due.items():
+        question = questions.get(key)
         if question is None:
             continue
-        recall = sched.get_card_retrievability(card, now)
-        items.append(ReviewItem(lesson, question, card.due, row.last_score < 1.0, recall))
+        recall = sched.get_card_retrievability(row.card, now)
+        items.append(ReviewItem(key[0], question, row.card.due, row.last_score < 1.0, recall))
     items.sort(key=lambda item: (not item.missed, item.recall if not item.missed else 0.0,
                                  item.due, item.lesson, item.question.id))  # fmt: skip
     return items[:limit] if limit is not None else items

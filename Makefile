@@ -37,7 +37,7 @@ lab: $(STAMP)
 test: $(DEV_STAMP)
 	@scripts/install-test-tools $(VENV)
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-	export PATH="$(CURDIR)/$(VENV)/node/node_modules/.bin:$$PATH" MPLBACKEND=Agg MSCPSO_EDU_HOME="$$tmp/home" \
+	export PATH="$(CURDIR)/$(VENV)/node/node_modules/.bin:$$PATH" MPLBACKEND=Agg MSCPSO_EDU_HOME="$$tmp/home" MSCPSO_EDU_CACHE="$$tmp/cache" \
 	       JUPYTER_CONFIG_DIR="$$tmp/jupyter/config" JUPYTER_DATA_DIR="$$tmp/jupyter/data" \
 	       JUPYTER_RUNTIME_DIR="$$tmp/jupyter/runtime" IPYTHONDIR="$$tmp/ipython" \
 	       JUPYTER_PLATFORM_DIRS=1 PYDEVD_DISABLE_FILE_VALIDATION=1 && \
@@ -47,14 +47,14 @@ test: $(DEV_STAMP)
 # Unit tests only (no notebooks, no browser): a quick loop while editing.
 test-quick: $(DEV_STAMP)
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-	MPLBACKEND=Agg MSCPSO_EDU_HOME="$$tmp/home" IPYTHONDIR="$$tmp/ipython" \
+	MPLBACKEND=Agg MSCPSO_EDU_HOME="$$tmp/home" MSCPSO_EDU_CACHE="$$tmp/cache" IPYTHONDIR="$$tmp/ipython" \
 	$(BIN)/python -m pytest -p no:cacheprovider -m "not e2e and not slow" $(PYTEST_ARGS) tests
 
 # The course as a static website, built offline with Jupyter Book 1 (every lesson executed) into
 # site/_build/html. Progress and Jupyter state go to a temporary folder, as for the tests.
 site: $(DEV_STAMP)
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-	export MPLBACKEND=Agg MSCPSO_EDU_HOME="$$tmp/home" \
+	export MPLBACKEND=Agg MSCPSO_EDU_HOME="$$tmp/home" MSCPSO_EDU_CACHE="$$tmp/cache" \
 	       JUPYTER_CONFIG_DIR="$$tmp/jupyter/config" JUPYTER_DATA_DIR="$$tmp/jupyter/data" \
 	       JUPYTER_RUNTIME_DIR="$$tmp/jupyter/runtime" IPYTHONDIR="$$tmp/ipython" \
 	       JUPYTER_PLATFORM_DIRS=1 PYDEVD_DISABLE_FILE_VALIDATION=1 && \

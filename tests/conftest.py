@@ -17,6 +17,8 @@ def private_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     """Point MSCPSO_EDU_HOME at a fresh folder so no test touches the user's data."""
     home = tmp_path_factory.mktemp("mscpso_home")
     monkeypatch.setenv("MSCPSO_EDU_HOME", str(home))
+    # Cached model results too: every test computes what it checks (see results_cache).
+    monkeypatch.setenv("MSCPSO_EDU_CACHE", str(tmp_path_factory.mktemp("mscpso_cache")))
     return home
 
 

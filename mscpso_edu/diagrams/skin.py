@@ -22,6 +22,7 @@ from matplotlib.patches import Patch
 from ..errors import CourseError
 from ..models import skin_circuit, therapy
 from ..models.skin_circuit import Branches, steady_state_branches  # re-exported here
+from ..results_cache import cached_result
 from ..style import OKABE_ITO, ROLE_COLOURS, course_style
 from .core import Drawn, new_axes
 
@@ -262,22 +263,38 @@ def treatment_outcomes(
     numpy.ndarray of bool, shape (len(strengths), len(durations))
         True where the skin ends in the healthy state.
     """
-    healed = np.zeros((len(strengths), len(durations)), dtype=bool)
-    for i, strength in enumerate(strengths):
-        for j, duration in enumerate(durations):
-            if duration >= follow_up_days:
-                raise CourseError(
-                    f"duration {duration:g} must be shorter than the follow-up ({follow_up_days:g})"
-                )
-            effect = therapy.ConstantEffect(mechanism, float(strength), 0.0, float(duration))
-            result = skin_circuit.simulate_skin(
-                days=follow_up_days,
-                start="psoriatic",
-                therapies=(effect,),
-                t_eval=np.array([0.0, follow_up_days]),
+    strengths = [float(s) for s in strengths]
+    durations = [float(d) for d in durations]
+    follow_up_days = float(follow_up_days)
+    for duration in durations:
+        if duration >= follow_up_days:
+            raise CourseError(
+                f"duration {duration:g} must be shorter than the follow-up ({follow_up_days:g})"
             )
-            healed[i, j] = result.final_state == "healthy"
-    return healed
+
+    def compute() -> np.ndarray:
+        healed = np.zeros((len(strengths), len(durations)), dtype=bool)
+        for i, strength in enumerate(strengths):
+            for j, duration in enumerate(durations):
+                effect = therapy.ConstantEffect(mechanism, strength, 0.0, duration)
+                result = skin_circuit.simulate_skin(
+                    days=follow_up_days,
+                    start="psoriatic",
+                    therapies=(effect,),
+                    t_eval=np.array([0.0, follow_up_days]),
+                )
+                healed[i, j] = result.final_state == "healthy"
+        return healed
+
+    # A grid of year-long runs: computed once per model version (see mscpso_edu.results_cache).
+    return cached_result(
+        "treatment_outcomes",
+        [mechanism, strengths, durations, follow_up_days],
+        compute,
+        encode=lambda healed: healed.tolist(),
+        decode=lambda data: np.array(data, dtype=bool).reshape(len(strengths), len(durations)),
+        extra_files=["diagrams/skin.py"],
+    )
 
 
 def treatment_outcome_map(

@@ -34,7 +34,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-from scipy.integrate import odeint, solve_ivp
 
 from ..errors import CourseError
 from ..knowledge import MarkdownText, markdown_table
@@ -52,6 +51,23 @@ __all__ = [
     "simulate_core",
     "vector_field",
 ]
+
+
+# scipy.integrate and scipy.optimize (with scipy.special and sparse) take about half a second to
+# import; a lesson that never runs this model should not pay it, so they are imported on first use.
+
+
+def _odeint(*args, **kwargs):
+    from scipy.integrate import odeint
+
+    return odeint(*args, **kwargs)
+
+
+def _solve_ivp(*args, **kwargs):
+    from scipy.integrate import solve_ivp
+
+    return solve_ivp(*args, **kwargs)
+
 
 _REF = "shmarov2022"
 _NOTE = "reconstructed from the steady-state script in the Shmarov 2022 authors' repository"
@@ -238,7 +254,7 @@ def _basin_boundary(p: CoreParameters, T_max: float, K_max: float, days: float):
     branches = []
     for sign in (-1.0, 1.0):
         start = np.array([saddle.T, saddle.K]) + sign * 1e-6 * stable * [saddle.T, saddle.K]
-        sol = solve_ivp(
+        sol = _solve_ivp(
             backwards, (0, days), start, events=leaves, rtol=1e-9, atol=1e-9, max_step=0.5,
             dense_output=False,
         )  # fmt: skip
@@ -405,7 +421,7 @@ def _simulate_core(p, days, y0, influx, factor, influx_window, clearance_window,
         times = np.concatenate(([a], grid[inside]))
         if times[-1] < b:
             times = np.append(times, b)
-        states = odeint(rhs, y, times, Dfun=jac, tfirst=True, rtol=1e-9, atol=1e-6, mxstep=100000)
+        states = _odeint(rhs, y, times, Dfun=jac, tfirst=True, rtol=1e-9, atol=1e-6, mxstep=100000)
         out[:, inside] = states[1 : 1 + int(inside.sum())].T
         y = states[-1]
     out.setflags(write=False)

@@ -42,11 +42,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-from scipy.integrate import odeint
-from scipy.optimize import brentq
 
 from ..errors import CourseError
 from ..knowledge import MarkdownText, fact, facts, markdown_table
+from ..results_cache import cached_result
 from ._validate import check_known_names, check_non_negative, check_positive
 from .therapy import ConstantEffect, MSCTherapy, biologic
 
@@ -73,6 +72,23 @@ __all__ = [
     "steady_state_table",
     "steady_states",
 ]
+
+
+# scipy.integrate and scipy.optimize (with scipy.special and sparse) take about half a second to
+# import; a lesson that never runs this model should not pay it, so they are imported on first use.
+
+
+def _odeint(*args, **kwargs):
+    from scipy.integrate import odeint
+
+    return odeint(*args, **kwargs)
+
+
+def _brentq(*args, **kwargs):
+    from scipy.optimize import brentq
+
+    return brentq(*args, **kwargs)
+
 
 #: Order of the variables in state vectors and in ``SkinResult.y``.
 STATE_NAMES: tuple[str, ...] = ("T", "DC", "IL23", "IL17", "TNF", "GF", "SC", "TA", "D", "A")
@@ -551,7 +567,7 @@ def steady_states(params: SkinParameters | None = None) -> tuple[SkinState, ...]
     values = np.array([_t_mismatch(T, p) for T in grid])
     states = []
     for i in np.nonzero(np.sign(values[:-1]) != np.sign(values[1:]))[0]:
-        root = brentq(_t_mismatch, grid[i], grid[i + 1], args=(p,), xtol=1e-12, rtol=1e-14)
+        root = _brentq(_t_mismatch, grid[i], grid[i + 1], args=(p,), xtol=1e-12, rtol=1e-14)
         y = _state_from_t(root, p)
         stable = bool(np.all(np.linalg.eigvals(_jacobian(y, p)).real < 0))
         states.append(SkinState(*y, stable=stable))
@@ -1133,7 +1149,7 @@ def _simulate_cached(
             times = np.append(times, b)
         # odeint is ODEPACK's LSODA, the same integrator as solve_ivp(method="LSODA"), but
         # its step loop runs in Fortran: half the time per simulation, which the explorers need.
-        states, info = odeint(
+        states, info = _odeint(
             rhs,
             y,
             times,
@@ -1248,9 +1264,13 @@ def relapse_comparison() -> MarkdownText:
     illustrative :class:`TissueMemory`); the clinical ones are cited facts from the knowledge base
     (:data:`RELAPSE_FACTS`).
     """
-    without = relapse_trigger_threshold()
-    memory = TissueMemory()
-    with_memory = relapse_trigger_threshold(memory=memory)
+    # Two bisections of year-long runs: computed once per model version.
+    without, with_memory = cached_result(
+        "relapse_thresholds",
+        [],
+        lambda: (relapse_trigger_threshold(), relapse_trigger_threshold(memory=TissueMemory())),
+        decode=tuple,
+    )
     pulse = DCStimulus()
     model = (
         f"**In the model** [Shmarov 2022] healed skin stays healed: after anti-IL-17 at strength "

@@ -34,7 +34,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-from scipy.integrate import odeint
 
 from ..errors import CourseError
 from ..knowledge import MarkdownText, markdown_table
@@ -47,6 +46,17 @@ __all__ = [
     "simulate_th17",
     "th17_condition_table",
 ]
+
+
+# scipy.integrate and scipy.optimize (with scipy.special and sparse) take about half a second to
+# import; a lesson that never runs this model should not pay it, so they are imported on first use.
+
+
+def _odeint(*args, **kwargs):
+    from scipy.integrate import odeint
+
+    return odeint(*args, **kwargs)
+
 
 #: Variable order, with the SBML species ids in brackets in each docstring below.
 TH17_STATE_NAMES: tuple[str, ...] = (
@@ -232,7 +242,7 @@ def _simulate_cached(p: Th17Parameters, values: tuple[float, ...], grid: tuple[f
           _INITIAL["rorgt_mrna"], _INITIAL["foxp3_mrna"], _INITIAL["foxp3_active"]]  # fmt: skip
     grid_array = np.asarray(grid)
     times = grid_array if grid_array[0] == 0.0 else np.concatenate(([0.0], grid_array))
-    states = odeint(rhs, y0, times, tfirst=True, rtol=1e-10, atol=1e-12, mxstep=100000)
+    states = _odeint(rhs, y0, times, tfirst=True, rtol=1e-10, atol=1e-12, mxstep=100000)
     out = states[-grid_array.size :].T.copy()
     out.setflags(write=False)
     grid_array.setflags(write=False)

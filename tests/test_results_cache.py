@@ -1,0 +1,90 @@
+"""Expensive model results are computed once per model version, and a cached one equals a fresh
+computation."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from mscpso_edu import results_cache
+from mscpso_edu.diagrams.skin import treatment_outcomes
+from mscpso_edu.models import skin_circuit
+
+
+@pytest.fixture()
+def count_runs(monkeypatch):
+    calls = []
+    original = skin_circuit.simulate_skin
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(skin_circuit, "simulate_skin", counting)
+    return calls
+
+
+def test_the_outcome_grid_is_computed_once_and_read_back_equal(count_runs, tmp_path, monkeypatch):
+    monkeypatch.setenv(results_cache.CACHE_ENV, str(tmp_path))
+    grid = ("tolerogenic_dc", [0.3, 0.6, 0.9], [14, 56])
+    fresh = treatment_outcomes(*grid)
+    assert len(count_runs) == 6
+    again = treatment_outcomes(*grid)
+    assert len(count_runs) == 6  # read from the cache
+    assert again.dtype == bool and again.shape == (3, 2)
+    np.testing.assert_array_equal(again, fresh)
+    # Another grid is another key.
+    treatment_outcomes("tolerogenic_dc", [0.3], [14])
+    assert len(count_runs) == 7
+
+
+def test_the_shipped_defaults_recomputed_match_the_cache(tmp_path, monkeypatch):
+    """The lesson's map and relapse thresholds, computed twice in fresh caches, agree."""
+    for folder in ("a", "b"):
+        monkeypatch.setenv(results_cache.CACHE_ENV, str(tmp_path / folder))
+        note = skin_circuit.relapse_comparison()
+        if folder == "a":
+            first = str(note)
+    assert str(note) == first
+    assert len(list((tmp_path / "b").glob("relapse_thresholds-*.json"))) == 1
+
+
+def test_a_change_of_model_code_is_a_new_key(tmp_path, monkeypatch):
+    monkeypatch.setenv(results_cache.CACHE_ENV, str(tmp_path / "cache"))
+    code = tmp_path / "model.py"
+    code.write_text("RATE = 1\n")
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return [1, 2]
+
+    assert results_cache.cached_result("demo", {"a": 1}, compute, extra_files=[code]) == [1, 2]
+    assert results_cache.cached_result("demo", {"a": 1}, compute, extra_files=[code]) == [1, 2]
+    assert len(computed) == 1
+    code.write_text("RATE = 2\n")
+    results_cache._file_digest.cache_clear()
+    results_cache.cached_result("demo", {"a": 1}, compute, extra_files=[code])
+    assert len(computed) == 2
+
+
+def test_a_damaged_or_unwritable_cache_only_costs_time(tmp_path, monkeypatch):
+    monkeypatch.setenv(results_cache.CACHE_ENV, str(tmp_path))
+    assert results_cache.cached_result("demo", [], lambda: {"x": 1}) == {"x": 1}
+    (stored,) = tmp_path.glob("demo-*.json")
+    stored.write_text("{not json")
+    assert results_cache.cached_result("demo", [], lambda: {"x": 2}) == {"x": 2}
+    assert json.loads(stored.read_text())["value"] == {"x": 2}
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    monkeypatch.setenv(results_cache.CACHE_ENV, str(blocked / "cache"))  # cannot be a folder
+    assert results_cache.cached_result("demo", [], lambda: 3) == 3
+
+
+def test_the_cache_folder_is_the_users_unless_overridden(monkeypatch, tmp_path):
+    monkeypatch.setenv(results_cache.CACHE_ENV, str(tmp_path))
+    assert results_cache.cache_dir() == tmp_path
+    monkeypatch.delenv(results_cache.CACHE_ENV)
+    assert "mscpso-edu" in str(results_cache.cache_dir())

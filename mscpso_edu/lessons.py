@@ -1,6 +1,6 @@
 """The lesson linter: every notebook in ``lessons/`` follows the lesson standard.
 
-The standard (``LESSON_STANDARD.md`` in the project's shared notes) asks for a fixed skeleton:
+The standard (``docs/lesson-standard.md`` in the repository) asks for a fixed skeleton:
 a title with the estimated time, learning objectives with ids, prerequisites, one setup cell of
 imports, numbered sections, an Explore activity, two figures drawn by the package, a mid-lesson
 check, key points, generated references and the end-of-lesson quiz. Notebooks are committed without
@@ -8,9 +8,9 @@ outputs and with the standard ``python3`` kernel. Each problem names the noteboo
 
 Predict, think, and meet the misconceptions (issue 16)
 ------------------------------------------------------
-Three teaching moves are checked too (see ``PEDAGOGY.md``); a question's ``role`` in the bank says
-where the lesson asks it, and the end-of-lesson quiz (``quiz.show``) leaves every such question out,
-so it never repeats what the lesson asked on the way.
+Three teaching moves are checked too (see ``docs/lesson-standard.md``); a question's ``role`` in
+the bank says where the lesson asks it, and the end-of-lesson quiz (``quiz.show``) leaves every such
+question out, so it never repeats what the lesson asked on the way.
 
 1. **Predict before every explorer.** The code cell just before an explorer call (Markdown may sit
    between them) is ``quiz.check("NN_slug", "predict_...")`` with questions marked
@@ -211,7 +211,7 @@ def _bullets_after_heading(text: str, heading: str) -> list[str]:
 
 
 #: Loops a lesson code cell may not hold, by node type: the same formatting loop pasted into
-#: several notebooks cannot be tested, so it lives in the package (STYLE.md, habit 1).
+#: several notebooks cannot be tested, so it lives in the package (CONTRIBUTING.md).
 LOOP_KINDS: dict[type, str] = {
     ast.For: "for loop",
     ast.AsyncFor: "for loop",

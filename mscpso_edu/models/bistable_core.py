@@ -2,7 +2,7 @@
 
 **Reconstructed**, not published as written: the Shmarov et al. 2022 repository
 (pzuliani/psoriasis; doi:10.1371/journal.pcbi.1010267) computes the steady states of a reduced
-model in a script; dossier section 6.2 rebuilt its ODE form and parameters from that script::
+model in a script; the course rebuilt an ODE form and parameters from that script::
 
     T' = kvm*K^2/(kp + K^2) + k4 + influx(t) - k3*clearance(t)*T
     K' = k1*T*K - k2*K^2
@@ -15,13 +15,14 @@ K = 36,000 whose stable manifold is the basin boundary. Use it to show *why* the
 remembers: a push that crosses the boundary stays across.
 
 What this reconstruction does (tests/test_bistable_core.py): fixed points at K = 30,471
-(stable), 35,359 (saddle) and 90,272 (stable), matching the dossier's 30,000/36,000/90,000 to
-2%. Tripled clearance (k3 x 3) returns psoriatic skin to healthy only if kept longer than about
-14.9 days (14 days relapses, 28 cures, as the dossier says). A 5-day extra immune influx flips
-healthy skin above about 185 cells/mm^2/day; the dossier says <= 200 does not flip, but here 200
-does, very slowly (the saddle's unstable eigenvalue is only 0.0013/day, so trajectories near the
-boundary linger for years): :attr:`CoreResult.eventual_state` follows them to the end, while
-:attr:`CoreResult.final_state` only says which state is nearest at the horizon.
+(stable), 35,359 (saddle) and 90,272 (stable), within 2% of the design targets it was rebuilt to
+(30,000 / about 36,000 / 90,000). Tripled clearance (k3 x 3) returns psoriatic skin to healthy
+only if kept longer than about 14.9 days (14 days relapses, 28 cures, as designed). A 5-day extra
+immune influx flips healthy skin above about 185 cells/mm^2/day; the design target was that 200
+does not flip, but here 200 does, very slowly (the saddle's unstable eigenvalue is only
+0.0013/day, so trajectories near the boundary linger for years):
+:attr:`CoreResult.eventual_state` follows them to the end, while :attr:`CoreResult.final_state`
+only says which state is nearest at the horizon.
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ def _p(value: float, unit: str, description: str) -> float:
 
 @dataclass(frozen=True)
 class CoreParameters:
-    """Parameters of the reconstructed two-variable model (dossier 6.2).
+    """Parameters of the reconstructed two-variable model (see the module docstring).
 
     Field metadata holds ``unit``, ``ref``, ``description`` and ``note`` ("reconstructed").
     """
@@ -349,10 +350,10 @@ def simulate_core(
     influx : float
         Extra immune-cell influx (cells/mm^2/day) added to T' for ``influx_days`` from
         ``influx_start``. Here 5 days above about 185 cells/mm^2/day eventually flip healthy
-        skin (the dossier's "<= 200 does not" is not reproduced; see the module docstring).
+        skin (the design target "200 does not" is not reproduced; see the module docstring).
     clearance_factor : float
         Multiplier of k3 for ``clearance_days`` from ``clearance_start`` (tripled for 28 days
-        flips psoriatic skin back, 14 days does not, as the dossier says).
+        flips psoriatic skin back, 14 days does not, as designed).
     t_eval : sequence of float, optional
         Output days; default 4 per day.
     """

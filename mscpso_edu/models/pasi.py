@@ -10,7 +10,7 @@ and PASI is the sum over the regions (0 to 72). Response to treatment is reporte
 fall from baseline; PASI50/75/90 mean a fall of at least 50/75/90 percent.
 
 Source: Fredriksson T, Pettersson U. Severe psoriasis: oral therapy with a new retinoid.
-Dermatologica 1978;157:238 (reference id ``fredriksson1978``; course dossier section 1).
+Dermatologica 1978;157:238 (reference id ``fredriksson1978``).
 
 The only severity cut-off used here is the PASI arm of Finlay's "Rule of Tens" (Br J Dermatol
 2005;152:861, doi:10.1111/j.1365-2133.2005.06502.x, reference id ``finlay2005``): current severe

@@ -81,7 +81,7 @@ def _p(value: float, unit: str, description: str) -> float:
 
 @dataclass(frozen=True)
 class Th17Parameters:
-    """Rate constants of BIOMD0000001004 (Intosalmi 2015), per hour, names as in dossier 7.1.
+    """Rate constants of BIOMD0000001004 (Intosalmi 2015), per hour.
 
     Field metadata holds ``unit``, ``ref`` and ``description``; the SBML keeps them as local
     parameters of its reactions.
@@ -117,7 +117,7 @@ class Th17Parameters:
         return dataclasses.replace(self, **changes)
 
 
-# Initial state of the SBML apart from the cytokine doses (dossier 7.1).
+# Initial state of the SBML apart from the cytokine doses.
 _INITIAL = {"stat3_mrna": 0.4576, "stat3": 1.0, "rorgt_mrna": 0.0026, "foxp3_mrna": 0.145,
             "foxp3_active": 1.0}  # fmt: skip
 

@@ -10,7 +10,7 @@ biologic mapping below is ours and is labelled so.
 Two ways to apply a mechanism:
 
 * :class:`ConstantEffect`: a fixed effect for a window of days (the "apply for N days" experiment
-  of dossier section 6.1, which shows hysteresis: duration matters as much as strength).
+  of the Shmarov 2022 model, which shows hysteresis: duration matters as much as strength).
 * :class:`MSCTherapy`: repeated doses of MSCs or MSC extracellular vesicles (EVs). Each dose adds
   to an *exposure* that decays with a half-life; the effect follows an Emax curve,
   ``effect = strength * exposure / (ec50 + exposure)``. The 1-day half-life of living cells after
@@ -197,7 +197,7 @@ PRODUCTS: MappingProxyType[str, Product] = MappingProxyType(
             dose_unit="cells/kg",
             default_dose=2e6,
             # After 5e5 MSCs IV in mice, viable MSCs were found only in the lungs and only up to
-            # 24 h (Eggenhofer 2012; dossier 7.2), so we take a 1-day half-life, k = 0.69/day.
+            # 24 h (Eggenhofer 2012), so we take a 1-day half-life, k = 0.69/day.
             # (Lee RH 2009 reports a lung half-life of about 24 h too, but no DOI/PMID for it was
             # verified here, so it is not cited.) We use the IV figure because the trial schedules
             # offered as defaults are intravenous. Cells injected under the
@@ -219,7 +219,7 @@ PRODUCTS: MappingProxyType[str, Product] = MappingProxyType(
             name="ev",
             dose_unit="ug EV protein",
             default_dose=100.0,
-            # EVs leave the blood within minutes (under 10 min, PMC7905875; dossier 7.3), and no
+            # EVs leave the blood within minutes (under 10 min, PMC7905875), and no
             # study gives how long they persist in skin: the half-life here is illustrative,
             # chosen shorter than the cells' to show the effect of shorter exposure.
             half_life_days=0.25,

@@ -91,7 +91,7 @@ PRODUCTS: MappingProxyType[str, MscProduct] = MappingProxyType(
             "MSC exosomes (topical)",
             _frozen({"neu_kc_il17": ("msc_neu_exosome",)}),
             _frozen({}),
-            "Imiquimod mice plus human neutrophils in vitro; the block depended on CD59.",
+            "Imiquimod mice plus experiments on neutrophils; the block depended on CD59.",
         ),
         "tonsil_msc": MscProduct(
             "Tonsil MSCs (DNCB dermatitis, not psoriasis)",

@@ -231,3 +231,10 @@ def test_computed_questions_draw_new_numbers_on_each_review(stores, clock):
     clock.now = due(progress, reviews, "pasi_one_region")
     second = quiz.review(store=progress, reviews=reviews, learner="me").panel("pasi_one_region")
     assert second.question.prompt not in (first.question.prompt, in_quiz.prompt)
+
+
+def test_the_session_carries_a_still_copy_for_the_static_site(stores):
+    progress, reviews = stores
+    bundle = quiz.review(store=progress, reviews=reviews, learner="me")._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert "Run this notebook in JupyterLab" in bundle["text/html"]

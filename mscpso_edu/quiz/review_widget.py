@@ -119,6 +119,18 @@ class ReviewSession(widgets.VBox):
             return "Not scheduled."
         return f"Next review: {describe_due(due, self.reviews.clock())}"
 
+    def _repr_mimebundle_(self, **kwargs: object) -> dict[str, object] | None:
+        # The live session for JupyterLab and Voila, plus a still copy for a viewer without a
+        # widget manager (the static site): a review needs a running kernel and your progress.
+        data = super()._repr_mimebundle_(**kwargs)
+        if data is not None:
+            data["text/html"] = (
+                "<h3>Spaced review</h3><p>Run this notebook in JupyterLab to review the "
+                "questions due for you: the review reads your own progress, so it has nothing "
+                "to show on a static page.</p>"
+            )
+        return data
+
     def panel(self, question_id: str) -> QuestionPanel:
         """Return the panel of question ``question_id``."""
         for panel in self.panels:

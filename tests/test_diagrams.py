@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import pytest
 from matplotlib.figure import Figure
 
-from mscpso_edu import diagrams, knowledge
+from mscpso_edu import diagrams, knowledge, models
 from mscpso_edu.errors import CourseError
 
 FIGURES = {
@@ -27,6 +27,9 @@ FIGURES = {
     },
     "msc_sketch": lambda: diagrams.msc_sketch(),
     "epidermis": lambda: diagrams.epidermis(),
+    "outcome_fan": lambda: diagrams.outcome_fan(
+        models.therapy_ensemble((models.ConstantEffect("tolerogenic_dc", 0.5, 0.0, 28.0),), n=12)
+    ),
     "course_map": lambda: diagrams.course_map(highlight="04_neutrophils"),
     "evidence": lambda: diagrams.evidence(),
 }

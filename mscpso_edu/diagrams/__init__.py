@@ -38,7 +38,12 @@ from .histology import epidermis
 from .intro import keratinocyte_kinetics, msc_sources, prevalence
 from .memory import forgetting_curves
 from .phase import phase_plane_reading
-from .skin import keratinocyte_compartments, steady_state_plot, treatment_outcome_map
+from .skin import (
+    keratinocyte_compartments,
+    outcome_fan,
+    steady_state_plot,
+    treatment_outcome_map,
+)
 
 __all__ = [
     "CIRCUIT_LAYERS",
@@ -58,6 +63,7 @@ __all__ = [
     "msc_sketch",
     "msc_sources",
     "new_axes",
+    "outcome_fan",
     "phase_plane_reading",
     "prevalence",
     "response_calibration",

@@ -20,6 +20,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
 from ..errors import CourseError
+from ..models import ensemble as ensemble_model
 from ..models import skin_circuit, therapy
 from ..models.skin_circuit import Branches, steady_state_branches  # re-exported here
 from ..results_cache import cached_result
@@ -32,6 +33,7 @@ __all__ = [
     "CompartmentBar",
     "compartment_bars",
     "keratinocyte_compartments",
+    "outcome_fan",
     "steady_state_branches",
     "steady_state_plot",
     "treatment_outcome_map",
@@ -350,3 +352,77 @@ def treatment_outcome_map(
         f"the skin ends healthy and vermillion where it relapses. {'; '.join(lines)}."
     )
     return Drawn(fig, ax, {"cells": image, "healed": healed}, alt)
+
+
+# --- uncertainty: the same therapy in many virtual patients ---------------------------------
+
+
+def _therapy_window(ensemble: ensemble_model.Ensemble) -> tuple[float, float] | None:
+    windows = [(item.start, item.end) for item in ensemble.therapies if hasattr(item, "end")]
+    if not windows:
+        return None
+    return min(w[0] for w in windows), max(w[1] for w in windows)
+
+
+def outcome_fan(ensemble: ensemble_model.Ensemble, ax: Axes | None = None) -> Drawn:
+    """Draw the PASI proxy of every virtual patient in ``ensemble``: a fan of outcomes.
+
+    Each thin line is one virtual patient (rate constants drawn around the published ones, an
+    illustrative spread; see :func:`mscpso_edu.models.therapy_ensemble`), coloured by where it ends;
+    the thick line is the published parameter set.
+
+    Returns
+    -------
+    Drawn
+        ``artists`` has ``patients`` (lines), ``reference`` (line), ``legend`` and
+        ``point_labels`` (the count box); the alt text gives the counts.
+    """
+    healed, n = ensemble.healed, ensemble.n
+    no_healthy = sum(ensemble.no_healthy_state)
+    with course_style():
+        fig, ax = new_axes(ax, (7.5, 4.2))
+        window = _therapy_window(ensemble)
+        if window is not None:
+            ax.axvspan(*window, color=ROLE_COLOURS["therapy"], alpha=0.12, lw=0)
+        lines = []
+        for pasi, state in zip(ensemble.pasi, ensemble.final_states, strict=True):
+            colour = ROLE_COLOURS["healthy" if state == "healthy" else "psoriatic"]
+            lines.append(ax.plot(ensemble.t, pasi, color=colour, lw=0.9, alpha=0.55)[0])
+        (reference,) = ax.plot(
+            ensemble.t, ensemble.reference, color="black", lw=2.2, label="published parameters"
+        )
+        ax.axhline(0.0, color=ROLE_COLOURS["healthy"], ls=":", lw=1)
+        ax.axhline(1.0, color=ROLE_COLOURS["psoriatic"], ls=":", lw=1)
+        ax.set_xlim(ensemble.t[0], ensemble.t[-1])
+        ax.set_ylim(-0.15, 1.45)
+        ax.set_xlabel("Day (treatment shaded)")
+        ax.set_ylabel("PASI proxy\n(0 healthy, 1 psoriatic)")
+        handles = [
+            Patch(color=ROLE_COLOURS["healthy"], label="virtual patient ends healthy"),
+            Patch(color=ROLE_COLOURS["psoriatic"], label="virtual patient stays psoriatic"),
+            reference,
+        ]
+        legend = ax.legend(handles=handles, loc="upper right", fontsize=8)
+        count = ax.text(
+            0.02,
+            0.97,
+            f"healed: {healed} of {n}\nno healthy state at all: {no_healthy}",
+            transform=ax.transAxes,
+            va="top",
+            fontsize=8.5,
+            bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": "#999999"},
+        )
+        ax.set_title(
+            f"One therapy, {n} virtual patients "
+            f"(rate constants ±{ensemble.spread:.0%}, illustrative)",
+            fontsize=10,
+        )
+    alt = (
+        f"Line chart of the PASI proxy over {ensemble.t[-1]:.0f} days for {n} virtual patients "
+        "given the same treatment; each patient's rate constants differ from the published ones "
+        f"by a random factor (spread {ensemble.spread:.0%}, illustrative). {healed} of {n} end "
+        f"healthy and {n - healed} stay psoriatic; {no_healthy} have parameters with no healthy "
+        "state at all. A thick line shows the published parameter set."
+    )
+    artists = {"patients": lines, "reference": reference, "legend": legend, "point_labels": [count]}
+    return Drawn(fig, ax, artists, alt)

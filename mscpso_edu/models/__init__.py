@@ -5,6 +5,8 @@
 - :mod:`~mscpso_edu.models.therapy`: therapy inputs on that circuit (MSC mechanisms, MSC and EV
   dosing with exposure half-lives, biologics), each labelled with its source or as our
   interpretation.
+- :mod:`~mscpso_edu.models.ensemble`: the same therapy in many virtual patients (rate constants
+  drawn around the published ones with an illustrative spread): a fan of outcomes.
 - :mod:`~mscpso_edu.models.bistable_core`: the reduced two-variable immune/keratinocyte model
   (reconstructed) for the phase-plane lesson.
 - :mod:`~mscpso_edu.models.th17_treg`: the Th17/Treg differentiation model of Intosalmi et al. 2015.
@@ -35,6 +37,9 @@ _EXPORTS = {
     "nullclines": "bistable_core",
     "simulate_core": "bistable_core",
     "vector_field": "bistable_core",
+    "ENSEMBLE_PARAMETERS": "ensemble",
+    "Ensemble": "ensemble",
+    "therapy_ensemble": "ensemble",
     "STATE_NAMES": "skin_circuit",
     "Branches": "skin_circuit",
     "DCStimulus": "skin_circuit",
@@ -73,6 +78,7 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "ENSEMBLE_PARAMETERS",
     "MECHANISMS",
     "PRODUCTS",
     "STATE_NAMES",
@@ -82,6 +88,7 @@ __all__ = [
     "CoreParameters",
     "CoreResult",
     "DCStimulus",
+    "Ensemble",
     "FixedPoint",
     "MSCTherapy",
     "Mechanism",
@@ -121,6 +128,7 @@ __all__ = [
     "steady_state_table",
     "steady_states",
     "th17_condition_table",
+    "therapy_ensemble",
     "vector_field",
 ]
 

@@ -107,7 +107,6 @@ EXPLORER_SPOILERS: dict[str, frozenset[str]] = {
 NOT_YET_CONVERTED = frozenset(
     {
         "04_neutrophils",
-        "10_cell_free",
         "11_capstone",
     }
 )

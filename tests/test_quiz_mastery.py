@@ -210,3 +210,29 @@ def test_progress_command_says_what_to_revisit_and_reset_clears_reviews(
     assert "Deleted 1 attempt(s) and 1 review attempt(s)." in capsys.readouterr().out
     with ReviewStore(home / "review.sqlite3") as reviews:
         assert reviews.count() == 0
+
+
+def test_a_section_can_pin_its_objectives_and_shared_words_count_little(tmp_path):
+    import nbformat
+
+    notebook = tmp_path / "99_demo.ipynb"
+    cells = [
+        nbformat.v4.new_markdown_cell("## 1. Psoriasis and neutrophils\n\nPsoriasis plaques."),
+        nbformat.v4.new_markdown_cell("## 2. Psoriasis and PASI\n\nPsoriasis severity scores."),
+        nbformat.v4.new_markdown_cell(
+            "## 3. Psoriasis in mice\n\nPsoriasis models.\n<!-- objectives: 99.c -->"
+        ),
+        nbformat.v4.new_markdown_cell("## Key points\n\n- Psoriasis, PASI, neutrophils."),
+    ]
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), notebook)
+    objectives = {
+        "99.a": "Explain how neutrophils enter psoriasis plaques.",
+        "99.b": "Calculate a psoriasis severity score.",
+        "99.c": "Describe neutrophils in psoriasis.",  # pinned to section 3
+    }
+    sections = objective_sections(notebook, objectives, {})
+    assert sections == {
+        "99.a": "1. Psoriasis and neutrophils",
+        "99.b": "2. Psoriasis and PASI",
+        "99.c": "3. Psoriasis in mice",
+    }

@@ -31,9 +31,10 @@ Where to revisit
 Objectives are declared in each lesson's "Learning objectives" cell (``- **03.a** Describe ...``,
 read by :func:`mscpso_edu.lessons.read_objectives`) and each bank question lists the objectives it
 assesses. The section that teaches an objective is found in the lesson notebook
-(:func:`objective_sections`): the numbered section whose heading and text share most content words
-with the objective, with a bonus for a section holding a mid-lesson check (``quiz.check``) of a
-question on that objective.
+(:func:`objective_sections`): the numbered section that pins the objective in an HTML comment
+(``<!-- objectives: 03.d -->``), otherwise the section whose heading and text share the most
+distinctive words with the objective, with a bonus for a section holding a mid-lesson check
+(``quiz.check``) of a question on that objective.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from typing import Any
 __all__ = [
     "CHECK_BONUS",
     "HALF_LIFE_DAYS",
+    "HEADING_WEIGHT",
     "PRIOR",
     "PRIOR_WEIGHT",
     "REVISIT_BELOW",
@@ -74,8 +76,11 @@ PRIOR_WEIGHT = 1.0
 REVISIT_BELOW = 0.6
 SECURE_FROM = 0.8
 
-#: Score a section gets for holding a mid-lesson check on the objective (see objective_sections).
-CHECK_BONUS = 3.0
+#: How a section is scored for an objective (see objective_sections): shared words in its
+#: heading count this many times more than in its text, and holding a mid-lesson check of a
+#: question on the objective adds CHECK_BONUS.
+HEADING_WEIGHT = 2.0
+CHECK_BONUS = 1.0
 _DAY = 86400.0
 
 
@@ -210,13 +215,18 @@ _STOP = frozenset(
     their them then this to what when where which why with your you each explain describe identify
     use
     compare evaluate predict calculate interpret apply decide read recognise relate list estimate
-    distinguish justify critique design defend classify contrast model""",
+    distinguish justify critique design defend classify contrast""",
     )
 )
 
 
 def _words(text: str) -> set[str]:
-    return {word for word in _WORD.findall(text.lower()) if word not in _STOP and len(word) > 2}
+    words = set()
+    for word in _WORD.findall(text.lower()):
+        if word in _STOP or len(word) <= 2:
+            continue
+        words.add(word[:-1] if len(word) > 4 and word.endswith("s") else word)  # plurals
+    return words
 
 
 def _cell_text(cell: Mapping[str, Any]) -> str:
@@ -225,6 +235,9 @@ def _cell_text(cell: Mapping[str, Any]) -> str:
 
 
 _SECTION = re.compile(r"^## (\d+\. \S.*)$", re.MULTILINE)
+#: A lesson author may pin objectives to a section: ``<!-- objectives: 08.a, 08.b -->`` anywhere
+#: in the section's Markdown (invisible when rendered).
+_PINNED = re.compile(r"<!--\s*objectives?\s*:\s*([0-9a-z., ]+?)\s*-->", re.IGNORECASE)
 _CHECK = re.compile(r"quiz\.check\(([^)]*)\)")
 
 
@@ -246,10 +259,13 @@ def objective_sections(
     -------
     dict
         Objective id to a section heading such as ``"4. Measuring severity: PASI"`` (None when
-        the notebook has no numbered sections or cannot be read): the section with the highest
-        score, where a section scores one per content word it shares with the objective's text,
-        two more per word its heading shares, and :data:`CHECK_BONUS` if it holds a mid-lesson
-        check of a question on the objective (the first such section on a tie).
+        the notebook has no numbered sections or cannot be read). A section whose Markdown pins
+        the objective (``<!-- objectives: 03.d -->``) wins; otherwise the section with the
+        highest score, where each content word (plurals folded) a section shares with the
+        objective's text counts by its inverse section frequency (words every section uses count
+        little), words shared with the heading count :data:`HEADING_WEIGHT` times more, and a
+        mid-lesson check of a question on the objective adds :data:`CHECK_BONUS` (the first such
+        section on a tie).
     """
     try:
         cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
@@ -257,6 +273,7 @@ def objective_sections(
         return dict.fromkeys(objectives)
     sections: list[tuple[str, list[str]]] = []  # heading, texts
     checks: dict[str, set[str]] = {}  # section heading -> objectives its checks assess
+    pinned: dict[str, str] = {}  # objective -> section heading named in an HTML comment
     for cell in cells:
         text = _cell_text(cell)
         if cell.get("cell_type") == "markdown":
@@ -274,14 +291,32 @@ def objective_sections(
             for call in _CHECK.findall(text):
                 for qid in re.findall(r"[\"']([^\"']+)[\"']", call)[1:]:
                     checks.setdefault(sections[-1][0], set()).update(questions.get(qid, ()))
-    teaching = [(heading, _words(" ".join(texts)), _words(heading)) for heading, texts in sections
-                if heading]  # fmt: skip
+    teaching = [
+        (heading, _words(" ".join(texts)), _words(heading))
+        for heading, texts in sections
+        if heading
+    ]
+    for heading, texts in sections:
+        for listed in _PINNED.findall(" ".join(texts) if heading else ""):
+            for objective in re.findall(r"\d\d\.[a-z]", listed):
+                pinned.setdefault(objective, heading)
+    # Words found in every section (psoriasis, MSC...) say little about where an objective is
+    # taught: each shared word counts by its inverse section frequency.
+    counts: dict[str, int] = {}
+    for _, body, _ in teaching:
+        for word in body:
+            counts[word] = counts.get(word, 0) + 1
+    weight = {word: math.log(1.0 + len(teaching) / n) for word, n in counts.items()}
     found: dict[str, str | None] = {}
     for objective, text in objectives.items():
+        if objective in pinned:
+            found[objective] = pinned[objective]
+            continue
         wanted = _words(text)
         best, best_score = None, 0.0
         for heading, body, title in teaching:
-            score = len(wanted & body) + 2.0 * len(wanted & title)
+            score = sum(weight.get(word, 0.0) for word in wanted & body)
+            score += HEADING_WEIGHT * sum(weight.get(word, 0.0) for word in wanted & title)
             score += CHECK_BONUS * (objective in checks.get(heading, ()))
             if score > best_score:
                 best, best_score = heading, score

@@ -147,3 +147,17 @@ def test_relapse_comparison_shows_computed_thresholds_and_cited_clinical_facts()
     assert f"{relapse_trigger_threshold(memory=TissueMemory()):,.0f}" in note
     for cite in ("[Matos 2017]", "[Lebwohl 2024]", "[Masson Regnault 2022]", "[Boztepe 2006]"):
         assert cite in note
+
+
+def test_fixed_step_rk4_agrees_with_the_adaptive_solver_with_memory_and_two_pulses():
+    from mscpso_edu.models import simulate_skin_fixed_step
+
+    kwargs = {
+        "days": 120,
+        "dc_stimulus": [DCStimulus(start=10), DCStimulus(start=80, rate=1500)],
+        "memory": TissueMemory(),
+    }
+    adaptive = simulate_skin(**kwargs)
+    naive = simulate_skin_fixed_step(dt=0.01, **kwargs)
+    np.testing.assert_allclose(naive.y[:, -1], adaptive.y[:, -1], rtol=1e-3)
+    np.testing.assert_allclose(naive.memory[-1], adaptive.memory[-1], rtol=1e-3)

@@ -1294,23 +1294,26 @@ def simulate_skin_fixed_step(
     dc_stimulus: DCStimulus | Sequence[DCStimulus] | None = None,
     therapies: Sequence[ConstantEffect | MSCTherapy] = (),
     uvb: UVBCourse | None = None,
+    memory: TissueMemory | None = None,
 ) -> SkinResult:
     """The naive way: classical RK4 with a small fixed step ``dt`` over the whole horizon.
 
     Kept for the benchmarks (to show what piecewise adaptive integration saves) and as an
     independent check. Inputs are re-evaluated at every step; results are returned every
-    0.25 day. Not cached.
+    0.25 day. Not cached. ``memory`` adds the illustrative :class:`TissueMemory` compartment.
     """
-    p, days, stimuli, therapies = _check_inputs(params, days, dc_stimulus, therapies, uvb)
+    p, days, stimuli, therapies = _check_inputs(params, days, dc_stimulus, therapies, uvb, memory)
     dt = check_positive("dt (days)", dt)
     steps = math.ceil(days / dt)
     dt = days / steps
     every = max(1, round(0.25 / dt))
     y = _start_vector(start, p)
+    if memory is not None:
+        y = np.append(y, memory.start_level(start))
     times, states = [0.0], [y.copy()]
     for i in range(steps):
         t = i * dt
-        rhs, _ = _make_rhs(p, *_segment_inputs(p, t, t + dt, stimuli, therapies, uvb))
+        rhs, _ = _make_rhs(p, *_segment_inputs(p, t, t + dt, stimuli, therapies, uvb), memory)
         k1 = np.asarray(rhs(t, y))
         k2 = np.asarray(rhs(t + dt / 2, y + dt / 2 * k1))
         k3 = np.asarray(rhs(t + dt / 2, y + dt / 2 * k2))
@@ -1319,4 +1322,8 @@ def simulate_skin_fixed_step(
         if (i + 1) % every == 0 or i == steps - 1:
             times.append((i + 1) * dt)
             states.append(y.copy())
-    return SkinResult(t=np.array(times), y=np.array(states).T, params=p, therapies=tuple(therapies))
+    out = np.array(states).T
+    trace = out[10] if memory is not None else None
+    return SkinResult(
+        t=np.array(times), y=out[:10], params=p, therapies=tuple(therapies), memory=trace
+    )

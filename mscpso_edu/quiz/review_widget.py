@@ -21,7 +21,15 @@ import ipywidgets as widgets
 from ..errors import CourseError
 from . import questions as q
 from .learner import learner_id, learner_seed
-from .spaced import ReviewItem, ReviewStore, build_queue, describe_due, next_due, summary
+from .spaced import (
+    ReviewItem,
+    ReviewStore,
+    build_queue,
+    describe_due,
+    next_due,
+    reviewable_questions,
+    summary,
+)
 from .store import ProgressStore
 from .widget import QuestionPanel
 
@@ -104,9 +112,11 @@ class ReviewSession(widgets.VBox):
 
     def _next_text(self) -> str:
         cards = self.reviews.cards(self.progress)
-        if not cards:
+        served = reviewable_questions({lesson for lesson, _ in cards})
+        dues = [row.card.due for key, row in cards.items() if key in served]
+        if not dues:
             return "no question is scheduled."
-        first = min(row.card.due for row in cards.values())
+        first = min(dues)
         return f"the next question is due {describe_due(first, self.reviews.clock())}."
 
     def _after(self, panel: QuestionPanel, line: widgets.HTML) -> None:

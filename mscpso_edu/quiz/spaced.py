@@ -54,6 +54,7 @@ __all__ = [
     "describe_due",
     "next_due",
     "rating_for",
+    "reviewable_questions",
     "scheduler",
     "summary",
 ]
@@ -416,7 +417,7 @@ class ReviewItem:
         return f"predicted recall has dropped to {100 * self.recall:.0f}%"
 
 
-def _reviewable_questions(lessons: set[str]) -> dict[tuple[str, str], q.Question]:
+def reviewable_questions(lessons: set[str]) -> dict[tuple[str, str], q.Question]:
     """The questions of ``lessons`` that may be reviewed: practice mode, not reflections.
 
     A lesson whose bank is missing or broken contributes nothing (``mscpso-edu check`` reports
@@ -466,7 +467,7 @@ def build_queue(
         if own_reviews:
             reviews.close()
     due = {key: row for key, row in cards.items() if row.card.due <= now}
-    questions = _reviewable_questions({lesson for lesson, _ in due})
+    questions = reviewable_questions({lesson for lesson, _ in due})
     items = []
     for key, row in due.items():
         question = questions.get(key)

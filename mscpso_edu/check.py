@@ -22,6 +22,7 @@ Checker = Callable[[Sequence[Path]], list[Problem]]
 CHECKERS: tuple[str, ...] = (
     "mscpso_edu.lessons:check_lessons",
     "mscpso_edu.knowledge:check_knowledge",
+    "mscpso_edu.knowledge.therapy:check_therapy",
     "mscpso_edu.bank_check:check_banks",
 )
 

@@ -5,12 +5,13 @@ threshold by bisection (how strong a later trigger must be to relapse healed ski
 depend only on the model code and the arguments, so a lesson reads them from a small JSON file
 after the first run instead of solving dozens of ODEs again.
 
-The key is a SHA-256 of the model's source files (every ``mscpso_edu/models/*.py``, the calling
-module's file, and the knowledge files named by the caller), the numpy and scipy versions, and
-the arguments. Any change to the code or arguments is a new key, so a stale result is never
-served. Files live in the user cache folder (``platformdirs.user_cache_dir``), or in
-``$MSCPSO_EDU_CACHE`` when set (the tests use a temporary one). A cache that cannot be read or
-written is skipped: the result is computed as if there were none.
+The key is a SHA-256 of the model's source files (every ``mscpso_edu/models/*.py``,
+``knowledge/therapy.yaml``, the calling module's file and the files named by the caller), the
+numpy and scipy versions, and the arguments. Any change to the code or arguments is a new key, so
+a stale result is never served. Files live in the user cache folder
+(``platformdirs.user_cache_dir``), or in ``$MSCPSO_EDU_CACHE`` when set (the tests use a temporary
+one). A cache that cannot be read or written is skipped: the result is computed as if there were
+none.
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ def _file_digest(path: Path) -> str:
 
 
 def model_version(extra_files: Iterable[str | Path] = ()) -> str:
-    """Return a digest of the model code: every ``models/*.py`` plus ``extra_files``.
+    """Return a digest of the model code: every ``models/*.py``, ``knowledge/therapy.yaml`` and
+    ``extra_files``.
 
     ``extra_files`` are paths relative to the package (``"diagrams/skin.py"``,
     ``"knowledge/interactions.yaml"``) or absolute.
@@ -57,7 +59,8 @@ def model_version(extra_files: Iterable[str | Path] = ()) -> str:
     import numpy
     import scipy
 
-    files = sorted((_PACKAGE / "models").glob("*.py"))
+    # The models, and the knowledge file that says what each therapy mechanism scales.
+    files = [*sorted((_PACKAGE / "models").glob("*.py")), _PACKAGE / "knowledge" / "therapy.yaml"]
     files += [Path(f) if Path(f).is_absolute() else _PACKAGE / f for f in extra_files]
     digest = hashlib.sha256(f"numpy {numpy.__version__} scipy {scipy.__version__}".encode())
     for path in files:

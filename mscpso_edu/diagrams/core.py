@@ -35,6 +35,7 @@ from matplotlib.transforms import Bbox
 
 from .. import knowledge
 from ..errors import CourseError
+from ..knowledge.therapy import therapy_data
 from ..style import OKABE_ITO, ROLE_COLOURS, course_style
 
 __all__ = [
@@ -693,11 +694,11 @@ def course_map(ax: Axes | None = None, highlight: str | None = None) -> Drawn:
 # The clinical evidence
 # --------------------------------------------------------------------------------------------
 
+# Marker per evidence level; the words come from knowledge/therapy.yaml (one wording per label).
+_MARKERS = {"case_report": "o", "single_arm_trial": "s", "dose_finding": "D",
+            "healthy_volunteer_safety": "^"}  # fmt: skip
 _EVIDENCE_MARKERS = {
-    "case_report": ("o", "case report"),
-    "single_arm_trial": ("s", "single-arm trial"),
-    "dose_finding": ("D", "dose-finding study"),
-    "healthy_volunteer_safety": ("^", "healthy-volunteer safety study"),
+    level: (marker, therapy_data().evidence_short[level]) for level, marker in _MARKERS.items()
 }
 _SOURCE_COLOURS = {
     "adipose": OKABE_ITO["orange"],

@@ -34,6 +34,7 @@ import numpy as np
 
 from ..errors import CourseError
 from ..knowledge import MarkdownText, cite, markdown_table, reference_ids
+from ..knowledge.therapy import therapy_data
 from ._validate import check_fraction, check_known_names, check_non_negative, check_positive
 
 __all__ = [
@@ -50,6 +51,12 @@ __all__ = [
 
 OUR_INTERPRETATION = "OUR INTERPRETATION"
 PAPER = "paper"
+
+
+def _cite_ids(text: str) -> str:
+    """Replace reference ids in ``text`` (``eggenhofer2012``) by citations (Eggenhofer 2012)."""
+    known = reference_ids()
+    return re.sub(r"\b[a-z]+\d{4}[a-z]?\b", lambda m: cite(m[0]) if m[0] in known else m[0], text)
 
 
 @dataclass(frozen=True)
@@ -89,86 +96,19 @@ class Mechanism:
         return 1.0 - effect if self.kind == "reduce" else 1.0 / (1.0 - effect)
 
 
+#: Every mechanism, built from ``knowledge/therapy.yaml`` (descriptions and their sources' words
+#: live there; reference ids in a description are shown as citations).
 MECHANISMS: MappingProxyType[str, Mechanism] = MappingProxyType(
     {
-        m.name: m
-        for m in (
-            Mechanism(
-                name="tolerogenic_dc",
-                targets=("il232",),
-                kind="reduce",
-                label="tolerogenic DCs (less IL-23 per DC)",
-                description=(
-                    "MSCs make dendritic cells tolerogenic: MSC PGE2 blocks monocyte-to-DC "
-                    "differentiation and IL-12 (Spaggiari 2009); DCs co-cultured with MSCs failed "
-                    "to activate CD4+ T cells and IL-23-model cytokines fell (Lee YS 2017). Mapped "
-                    "to less IL-23 made per DC (il232)."
-                ),
-                refs=("spaggiari2009", "lee2017", "dashti2025"),
-            ),
-            Mechanism(
-                name="fewer_th17",
-                targets=("t2",),
-                kind="reduce",
-                label="fewer Th17 recruited (IL-23-driven T expansion)",
-                description=(
-                    "Th17 frequency and serum IL-17 fell after UC-MSCs in patients (Cheng 2022). "
-                    "Mapped to less IL-23-driven T-cell expansion (t2)."
-                ),
-                refs=("cheng2022", "dashti2025"),
-            ),
-            Mechanism(
-                name="t_cell_clearance",
-                targets=("t20",),
-                kind="clearance",
-                label="more T-cell clearance (Treg/IDO)",
-                description=(
-                    "Tregs rose after UC-MSCs in patients (Cheng 2022); MSCs "
-                    "suppress T cells through IDO (Meisel 2004). Mapped to a "
-                    "faster removal rate t20; in the SBML t20 also removes dendritic cells, so "
-                    "this mechanism clears both."
-                ),
-                refs=("cheng2022", "meisel2004", "dashti2025"),
-            ),
-            Mechanism(
-                name="keratinocyte",
-                targets=("sc2", "ta2"),
-                kind="reduce",
-                label="calmer keratinocytes (less cytokine-driven proliferation)",
-                description=(
-                    "IV hUC-MSCs reduced K16+ keratinocytes and epidermal thickness in imiquimod "
-                    "mice (Chen 2019); TSG-6 from primed MSCs lowered keratinocyte CXCL1 "
-                    "(Ding 2022). Mapped to less IL-17/TNF-driven proliferation of stem (sc2) "
-                    "and transit-amplifying (ta2) cells."
-                ),
-                refs=("chen2019", "ding2022", "dashti2025"),
-            ),
-            Mechanism(
-                name="anti_il17",
-                targets=("il1720",),
-                kind="clearance",
-                label="anti-IL-17 biologic",
-                description=(
-                    "A neutralising antibody removes IL-17; mapped to a faster IL-17 removal "
-                    "rate (il1720), so an effect of 0.9 leaves about a tenth of the free IL-17 "
-                    "at quasi-steady state. The SBML declares il1720 and tnf20 variable and "
-                    "carries unconnected adalimumab/ustekinumab compartments, but its deposited "
-                    "version does not couple any drug to the circuit."
-                ),
-                refs=("shmarov2022",),
-            ),
-            Mechanism(
-                name="anti_tnf",
-                targets=("tnf20",),
-                kind="clearance",
-                label="anti-TNF biologic",
-                description=(
-                    "A neutralising antibody removes TNF; mapped to a faster TNF removal rate "
-                    "(tnf20), as for anti_il17."
-                ),
-                refs=("shmarov2022",),
-            ),
+        m.id: Mechanism(
+            name=m.id,
+            targets=m.targets,
+            kind=m.kind,
+            label=m.label,
+            description=_cite_ids(m.description),
+            refs=m.refs,
         )
+        for m in therapy_data().mechanisms.values()
     }
 )
 
@@ -190,44 +130,21 @@ class Product:
     dose_source: str
 
 
+#: The dosing model's products, built from ``knowledge/therapy.yaml`` (where each number comes from,
+#: or "illustrative", is recorded there with the source's words).
 PRODUCTS: MappingProxyType[str, Product] = MappingProxyType(
     {
-        "cells": Product(
-            name="cells",
-            dose_unit="cells/kg",
-            default_dose=2e6,
-            # After 5e5 MSCs IV in mice, viable MSCs were found only in the lungs and only up to
-            # 24 h (Eggenhofer 2012), so we take a 1-day half-life, k = 0.69/day.
-            # (Lee RH 2009 reports a lung half-life of about 24 h too, but no DOI/PMID for it was
-            # verified here, so it is not cited.) We use the IV figure because the trial schedules
-            # offered as defaults are intravenous. Cells injected under the
-            # skin persist longer (cleared within 24 days, Srifa 2020), but that study gives no
-            # half-life, so a subcutaneous half-life would be a guess: set half_life_days
-            # yourself and label it illustrative if you need it.
-            half_life_days=1.0,
-            half_life_source=(
-                "eggenhofer2012 (our reading): viable MSCs only in the lungs and only up to 24 h "
-                "after IV infusion in mice"
-            ),
-            ec50=1e6,
-            illustrative=("ec50",),
-            dose_source=(
-                "NCT03745417 (registered trial): UC-MSC 2e6 cells/kg IV at weeks 0, 2, 4, 6, 8"
-            ),
-        ),
-        "ev": Product(
-            name="ev",
-            dose_unit="ug EV protein",
-            default_dose=100.0,
-            # EVs leave the blood within minutes (under 10 min, PMC7905875), and no
-            # study gives how long they persist in skin: the half-life here is illustrative,
-            # chosen shorter than the cells' to show the effect of shorter exposure.
-            half_life_days=0.25,
-            half_life_source=("illustrative: no study gives how long EVs persist in skin"),
-            ec50=50.0,
-            illustrative=("half_life_days", "ec50"),
-            dose_source="mohsenimeybodi2024: up to 200 ug adipose-MSC exosomes",
-        ),
+        p.id: Product(
+            name=p.id,
+            dose_unit=p.dose_unit,
+            default_dose=p.default_dose,
+            half_life_days=p.half_life_days,
+            half_life_source=p.half_life_source,
+            ec50=p.ec50,
+            illustrative=p.illustrative,
+            dose_source=p.dose_source,
+        )
+        for p in therapy_data().dosing_products.values()
     }
 )
 
@@ -483,12 +400,6 @@ def mechanism_table() -> MarkdownText:
         for m in MECHANISMS.values()
     ]
     return markdown_table(["Mechanism", "Meaning", "Scales", "Mapping", "Evidence"], rows)
-
-
-def _cite_ids(text: str) -> str:
-    """Replace reference ids in ``text`` (``eggenhofer2012``) by citations (Eggenhofer 2012)."""
-    known = reference_ids()
-    return re.sub(r"\b[a-z]+\d{4}[a-z]?\b", lambda m: cite(m[0]) if m[0] in known else m[0], text)
 
 
 def product_table() -> MarkdownText:

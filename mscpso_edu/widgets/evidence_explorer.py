@@ -9,7 +9,7 @@ the figure in pale grey, so the learner sees how little is left after each filte
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +17,7 @@ from matplotlib.lines import Line2D
 
 from .. import knowledge
 from ..knowledge import ClinicalStudy
+from ..knowledge.therapy import therapy_data
 from ..style import OKABE_ITO, course_style
 from ._base import Explorer, Readout, Scene, dropdown, new_figure
 
@@ -32,20 +33,10 @@ __all__ = [
     "route_groups",
 ]
 
-#: Evidence levels in words, weakest design first.
-EVIDENCE_LABELS: dict[str, str] = {
-    "case_report": "case report",
-    "single_arm_trial": "single-arm trial (no control group)",
-    "dose_finding": "dose-finding study (no control group)",
-    "healthy_volunteer_safety": "safety study in healthy volunteers",
-    "registered_no_results": "registered, no published results",
-}
-PRODUCT_LABELS: dict[str, str] = {
-    "cells": "living cells",
-    "svf": "stromal vascular fraction (uncultured)",
-    "conditioned_medium": "conditioned medium (secretome)",
-    "exosomes": "exosomes / extracellular vesicles",
-}
+#: Evidence levels in words, weakest design first, and study products in words: one wording for
+#: the whole course, kept in ``knowledge/therapy.yaml``.
+EVIDENCE_LABELS: Mapping[str, str] = therapy_data().evidence_labels
+PRODUCT_LABELS: Mapping[str, str] = therapy_data().study_product_labels
 #: Route groups, matched on words in each study's route description.
 ROUTE_GROUPS: dict[str, tuple[str, ...]] = {
     "intravenous": ("intravenous",),
@@ -310,7 +301,7 @@ def _scene(studies: Sequence[ClinicalStudy]) -> Scene:
         )  # fmt: skip
         level_handles = [
             Line2D([], [], marker="s", ls="", ms=9, color=_LEVEL_COLOURS[level],
-                   label=EVIDENCE_LABELS[level].split(" (")[0])
+                   label=therapy_data().evidence_short[level])
             for level in dict.fromkeys(s.evidence for s in studies)
         ]  # fmt: skip
         size_ax.legend(handles=level_handles, loc="upper right", fontsize=7, framealpha=0.9)
@@ -331,7 +322,7 @@ def _scene(studies: Sequence[ClinicalStudy]) -> Scene:
         if picked:
             levels: dict[str, int] = {}
             for s in picked:
-                label = EVIDENCE_LABELS[s.evidence].split(" (")[0]
+                label = therapy_data().evidence_short[s.evidence]
                 levels[label] = levels.get(label, 0) + 1
             level_text = ", ".join(f"{count} {name}" for name, count in levels.items())
             text = (

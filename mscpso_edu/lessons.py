@@ -15,8 +15,8 @@ question out, so it never repeats what the lesson asked on the way.
 1. **Predict before every explorer.** The code cell just before an explorer call (Markdown may sit
    between them) is ``quiz.check("NN_slug", "predict_...")`` with questions marked
    ``role: prediction``. Nothing earlier in the lesson may answer it: no earlier call of the same
-   explorer, and no figure listed for it in :data:`EXPLORER_SPOILERS`. The first cell after the
-   explorer is Markdown with the "What to notice" explanation::
+   explorer, and no figure or table listed for it in :data:`EXPLORER_SPOILERS`. The first cell
+   after the explorer is Markdown with the "What to notice" explanation::
 
        **Predict first:** ... (Markdown)
        quiz.check("05_dendritic_cells", "predict_duration")      # role: prediction
@@ -96,17 +96,20 @@ ALLOWED_IMPORT_ROOTS = frozenset({"mscpso_edu", "numpy", "matplotlib"})
 #: ``explore_*`` function is one too. ``widgets.evidence_table`` is a table, not an explorer.
 EXPLORERS = frozenset({"pasi_calculator", "isct_classifier", "design_therapy"})
 
-#: Figures that show what an explorer would show, so they may not come before its prediction.
+#: Figures and tables (``diagrams`` or ``models`` calls) that show what an explorer would show, so
+#: they may not come before its prediction.
 EXPLORER_SPOILERS: dict[str, frozenset[str]] = {
     "explore_skin_circuit": frozenset({"treatment_outcome_map"}),
     "explore_keratinocytes": frozenset({"treatment_outcome_map", "keratinocyte_compartments"}),
+    "explore_mechanisms": frozenset(
+        {"steady_state_plot", "steady_state_table", "healthy_state_limits"}
+    ),
 }
 
 #: Lessons not yet converted to the predict / think / misconceptions rules (issue 16). Their
 #: authors remove them one by one; the set must end empty.
 NOT_YET_CONVERTED = frozenset(
     {
-        "04_neutrophils",
         "11_capstone",
     }
 )
@@ -460,10 +463,11 @@ def _check_active_learning(lesson: Lesson, trees: dict[int, ast.AST], problem) -
 
     # Predictions: the code cell before each explorer is a check of prediction questions, and
     # nothing before that check shows the same result.
-    shown: dict[str, int] = {}  # name of a widgets/diagrams call -> first cell showing it
+    shown: dict[str, int] = {}  # a widgets/diagrams/models call's name -> first cell with it
     for index in code:
-        for call in _calls(trees[index], "widgets") + _calls(trees[index], "diagrams"):
-            shown.setdefault(call.func.attr, index)
+        for module in ("widgets", "diagrams", "models"):
+            for call in _calls(trees[index], module):
+                shown.setdefault(call.func.attr, index)
     for index in code:
         for name in _explorer_calls(trees[index]):
             earlier = [i for i in code if i < index]

@@ -212,3 +212,16 @@ def test_a_think_discussion_opens_after_the_answer_is_saved(course, tmp_path):
     assert panel.attempts == 1
     page = static_html(SLUG, ["think_pasi_misses"])
     assert "<details><summary>Write your answer first, then open the expert discussion" in page
+
+
+def test_a_model_table_can_spoil_a_prediction_too(course, monkeypatch):
+    path, notebook, raw = course
+    monkeypatch.setitem(
+        lessons.EXPLORER_SPOILERS, "pasi_calculator", frozenset({"state_comparison"})
+    )
+    table = _index(notebook["cells"], "models.state_comparison()")
+    found = lint(path, notebook, raw)
+    assert any(
+        m.startswith(f"{path}:cell {table}: state_comparison() shows what the explorer")
+        for m in found
+    )

@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -94,9 +95,13 @@ def main() -> None:
             "--long", str(out / "long.csv"), "--canvas", str(out / "canvas.csv"),
             "--report", str(out / "report.html"), "--timings",
         ]  # fmt: skip
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        load_before = os.getloadavg()[0]
         start = time.perf_counter()
         done = subprocess.run(args, capture_output=True, text=True, env=os.environ.copy())
         wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         if done.returncode != 0:
             raise SystemExit(f"grade exited {done.returncode}:\n{done.stdout}\n{done.stderr}")
         line = next(x for x in done.stdout.splitlines() if x.startswith("timings: "))
@@ -117,6 +122,11 @@ def main() -> None:
     print(f"  report (item analysis, figures, HTML)  : {steps['report']:6.2f} s")
     print(f"  total, end to end                      : {wall:6.2f} s  (goal < 3 s: "
           f"{'met' if wall < 3 else 'missed'})")  # fmt: skip
+    print(
+        f"  CPU time of the command (user + sys)   : {cpu:6.2f} s  (machine load average "
+        f"{load_before:.1f} on {os.cpu_count()} cores when it started: on a busy machine the "
+        "wall time exceeds the CPU time)"
+    )
     print("  outputs: " + ", ".join(f"{name} {size / 1e6:.1f} MB" for name, size in sizes.items()))
 
 

@@ -78,24 +78,37 @@ def long_csv(run: GradeRun) -> str:
     Columns: ``student, quiz, question, response, points, max_points, correct``. ``response`` is
     the learner's answer as JSON (empty when unanswered).
     """
-    rows: list[list[Any]] = [
-        ["student", "quiz", "question", "response", "points", "max_points", "correct"]
-    ]
+    # Written line by line (a class of 500 has about 90,000 rows): each field is quoted as the
+    # csv module quotes it (QUOTE_MINIMAL), and each distinct response is encoded once.
+    lines = ["student,quiz,question,response,points,max_points,correct\n"]
+    encoded: dict[str, str] = {}
     for sub in sorted(run.graded, key=lambda s: (s.student, s.quiz)):
+        head = f"{_field(sub.student)},{_field(sub.quiz)},"
         for answer in sub.answers:
-            response = _RESPONSE_JSON.encode(answer.response) if answer.answered else ""
-            rows.append(
-                [
-                    sub.student,
-                    sub.quiz,
-                    answer.question,
-                    response,
-                    _number(answer.points),
-                    _number(answer.max_points),
-                    int(answer.correct),
-                ]
+            value = answer.response
+            if not answer.answered:
+                response = ""
+            elif type(value) is str:
+                response = encoded.get(value)
+                if response is None:
+                    response = encoded[value] = _field(_RESPONSE_JSON.encode(value))
+            else:
+                response = _field(_RESPONSE_JSON.encode(value))
+            lines.append(
+                f"{head}{_field(answer.question)},{response},{_number(answer.points)},"
+                f"{_number(answer.max_points)},{int(answer.correct)}\n"
             )
-    return _csv_text(rows)
+    return "".join(lines)
+
+
+_NEEDS_QUOTES = frozenset(',"\r\n')
+
+
+def _field(text: str) -> str:
+    """One CSV field, quoted when it must be (as ``csv.writer`` with QUOTE_MINIMAL does)."""
+    if _NEEDS_QUOTES.isdisjoint(text):
+        return text
+    return '"' + text.replace('"', '""') + '"'
 
 
 @dataclass(frozen=True)

@@ -120,6 +120,8 @@ class KeyBanks:
     hashes: dict[str, str] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
     _banks: dict[str, Bank] = field(default_factory=dict, repr=False)
+    #: Grading outcomes by (quiz, question, response), filled while grading.
+    results: dict[Any, tuple[float, float, bool, str]] = field(default_factory=dict, repr=False)
     #: Seconds spent loading banks so far.
     load_seconds: float = 0.0
 
@@ -182,28 +184,41 @@ def _grade_one(path: Path, data: Mapping[str, Any], key: KeyBanks) -> GradedSubm
         )
     graded = []
     for question in bank.questions:
-        if isinstance(question, q.ComputedQuestion):
-            seed = learner_seed(quiz, question.id, identity=data["learner"])
-            question = question.for_seed(seed)
         if question.id not in responses:
             graded.append(GradedAnswer(question.id, None, 0.0, question.points, False, False))
             continue
         response = responses[question.id]
-        try:
-            result = question.grade(response)
-        except q.ResponseError as error:
-            graded.append(
-                GradedAnswer(
-                    question.id, response, 0.0, question.points, False, True, error.message
-                )
-            )
-            continue
-        graded.append(
-            GradedAnswer(
-                question.id, response, result.points, result.max_points, result.correct, True
-            )
-        )
+        computed = isinstance(question, q.ComputedQuestion)
+        if computed:
+            seed = learner_seed(quiz, question.id, identity=data["learner"])
+            question = question.for_seed(seed)
+        # Grading is a pure function, and a class gives the same response many times over: grade
+        # each (question, response) once. A computed question differs per learner: not cached.
+        memo = None if computed else (quiz, question.id, _hashable(response))
+        outcome = key.results.get(memo) if memo is not None else None
+        if outcome is None:
+            try:
+                result = question.grade(response)
+                outcome = (result.points, result.max_points, result.correct, "")
+            except q.ResponseError as error:
+                outcome = (0.0, question.points, False, error.message)
+            if memo is not None and len(key.results) < 200_000:
+                key.results[memo] = outcome
+        points, max_points, correct, note = outcome
+        graded.append(GradedAnswer(question.id, response, points, max_points, correct, True, note))
     return GradedSubmission(path, data["student"], data["learner"], quiz, data["created"], graded)
+
+
+def _hashable(response: Any) -> Any:
+    """``response`` as a dictionary key (lists become tuples, mappings sorted item tuples).
+
+    Types are kept apart (``1``, ``1.0``, ``True`` and ``"1"`` are different responses).
+    """
+    if isinstance(response, list):
+        return ("list", tuple(_hashable(item) for item in response))
+    if isinstance(response, dict):
+        return ("dict", tuple(sorted((str(k), _hashable(v)) for k, v in response.items())))
+    return (type(response).__name__, response)
 
 
 def grade_submissions(

@@ -340,29 +340,34 @@ def _parse_float(text: str) -> float:
 def _check_response(index: int, qid: str, response: Any) -> None:
     """A response is what a quiz widget records: text, a number, a truth value, or a short list
     or mapping of texts."""
-
-    def reject(why: str) -> SubmissionRejected:
-        return SubmissionRejected("malformed", f"answer {index} ({qid[:40]!r}): {why}")
-
-    if response is None or isinstance(response, bool | int | float):
-        if isinstance(response, int) and not isinstance(response, bool) and abs(response) > 1e300:
-            raise reject("the number is out of range")
+    kind = type(response)
+    if kind is str:
+        if len(response) <= MAX_RESPONSE_TEXT:
+            return
+        why = f"{len(response)} characters; an answer is far shorter"
+    elif response is None or kind is bool or kind is float:
         return
-    if isinstance(response, str):
-        if len(response) > MAX_RESPONSE_TEXT:
-            raise reject(f"{len(response)} characters; an answer is far shorter")
-        return
-    if isinstance(response, list | dict):
+    elif kind is int:
+        if abs(response) <= 1e300:
+            return
+        why = "the number is out of range"
+    elif kind is list or kind is dict:
+        values = response.values() if kind is dict else response
         if len(response) > MAX_RESPONSE_ITEMS:
-            raise reject(f"{len(response)} items; an answer has far fewer")
-        values = list(response.values()) if isinstance(response, dict) else response
-        for value in values:
-            if not isinstance(value, str | int | float | bool) or (
-                isinstance(value, str) and len(value) > MAX_RESPONSE_TEXT
-            ):
-                raise reject("a list or mapping answer holds short texts, not nested values")
-        return
-    raise reject(f"a {type(response).__name__} is not an answer")
+            why = f"{len(response)} items; an answer has far fewer"
+        elif all(
+            type(value) in _SCALARS and (type(value) is not str or len(value) <= MAX_RESPONSE_TEXT)
+            for value in values
+        ):
+            return
+        else:
+            why = "a list or mapping answer holds short texts, not nested values"
+    else:
+        why = f"a {kind.__name__} is not an answer"
+    raise SubmissionRejected("malformed", f"answer {index} ({qid[:40]!r}): {why}")
+
+
+_SCALARS = (str, int, float, bool)
 
 
 def read_submission(path: str | Path) -> dict[str, Any]:
@@ -438,9 +443,11 @@ def read_submission(path: str | Path) -> dict[str, Any]:
     answers = _require(data, "answers", list)
     seen: set[str] = set()
     for index, answer in enumerate(answers, 1):
-        if not isinstance(answer, dict):
+        if type(answer) is not dict:
             raise SubmissionRejected("malformed", f"answer {index} is not an object")
-        qid = _require(answer, "question", str)
+        qid = answer.get("question")
+        if type(qid) is not str:
+            qid = _require(answer, "question", str)  # says what is wrong with it
         if "response" not in answer:
             raise SubmissionRejected("malformed", f"answer {index} ({qid[:40]!r}) has no response")
         if qid in seen:

@@ -77,6 +77,7 @@ def cached_result(
     encode: Callable[[T], Any] = lambda value: value,
     decode: Callable[[Any], T] = lambda data: data,
     extra_files: Iterable[str | Path] = (),
+    keep: Callable[[T], bool] = lambda value: True,
 ) -> T:
     """Return ``compute()``, read from the cache when this model version already computed it.
 
@@ -93,6 +94,9 @@ def cached_result(
         Turn the result into JSON data and back (default: the result is JSON data already).
     extra_files
         Files besides ``models/*.py`` whose content the result depends on.
+    keep
+        Whether to store a computed result (e.g. only a clean validation, whose answer does not
+        depend on line numbers).
     """
     key_text = json.dumps(
         {"model": model_version(extra_files), "name": name, "arguments": arguments},
@@ -108,6 +112,8 @@ def cached_result(
     except (OSError, ValueError, KeyError, TypeError):
         pass  # missing, unreadable or damaged: compute it again
     value = compute()
+    if not keep(value):
+        return value
     with contextlib.suppress(OSError):  # a read-only cache folder only costs speed
         atomic_write_text(path, json.dumps({"key": key_text, "value": encode(value)}))
     return value

@@ -88,3 +88,33 @@ def test_the_cache_folder_is_the_users_unless_overridden(monkeypatch, tmp_path):
     assert results_cache.cache_dir() == tmp_path
     monkeypatch.delenv(results_cache.CACHE_ENV)
     assert "mscpso-edu" in str(results_cache.cache_dir())
+
+
+def test_knowledge_files_found_valid_are_not_validated_again(tmp_path, monkeypatch):
+    """A knowledge file validated clean once is remembered; a changed one is validated again and
+    its problems are reported with their lines (problems are never cached)."""
+    import shutil
+
+    from mscpso_edu import knowledge
+    from mscpso_edu.knowledge import _schema
+
+    monkeypatch.setenv(results_cache.CACHE_ENV, str(tmp_path / "cache"))
+    calls = []
+    original = _schema._schema_problems
+    monkeypatch.setattr(
+        _schema, "_schema_problems", lambda *args: calls.append(args[0]) or original(*args)
+    )
+    assert knowledge.validate() == []
+    first = len(calls)
+    assert first >= 10
+    assert knowledge.validate() == []
+    assert len(calls) == first  # every file remembered as valid
+    folder = tmp_path / "kb"
+    shutil.copytree(
+        knowledge.DATA_DIR, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__")
+    )
+    glossary = folder / "glossary.yaml"
+    glossary.write_text(glossary.read_text(encoding="utf-8") + "unexpected: 1\n", encoding="utf-8")
+    for _ in range(2):
+        problems = knowledge.validate(folder)
+        assert any(p.path == str(glossary) and p.line for p in problems), problems

@@ -9,6 +9,7 @@ editor's YAML extension can check it while you type; the shared definitions (``s
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 from importlib.resources import files
 from pathlib import Path
@@ -134,8 +135,32 @@ def _message(error: Any) -> str:
 
 
 def schema_problems(name: str, data: Any, lines: dict[YamlPath, int], path: Path) -> list[Problem]:
-    """Return the schema errors of the data file ``name`` read from ``path``."""
+    """Return the schema errors of the data file ``name`` read from ``path``.
+
+    Validating the whole knowledge base takes about a second, paid by every lesson that reads it:
+    content found valid once (same data, same schemas, same jsonschema) is remembered in the
+    results cache and not validated again. Problems are never cached: they are found afresh, with
+    their lines.
+    """
+    from importlib.metadata import version
+
+    from ..results_cache import cached_result
+
     stem = name.removesuffix(".yaml")
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+    schemas = sorted(str(p) for p in Path(__file__).with_name("schemas").glob("*.json"))
+    return cached_result(
+        "knowledge_schema_clean",
+        [stem, digest, version("jsonschema")],
+        lambda: _schema_problems(stem, data, lines, path),
+        encode=lambda problems: [],
+        decode=lambda stored: [],
+        extra_files=[__file__, *schemas],
+        keep=lambda problems: not problems,
+    )
+
+
+def _schema_problems(stem: str, data: Any, lines: dict[YamlPath, int], path: Path) -> list[Problem]:
     problems = []
     for error in _validator(stem).iter_errors(data):
         where = tuple(error.absolute_path)

@@ -177,7 +177,7 @@ _GROUP_SPACE = re.compile(r"(?<=\d)[ \u2009\u202f\u00a0](?=\d{3}(?!\d))")
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?(?:e[+-]?\d+)?", re.IGNORECASE)
 _SCIENTIFIC = re.compile(
-    r"(\d+(?:\.\d+)?)\s*(?:[×x*·]\s*10\s*(?:\^|\(|<sup>)?\s*([-−]?\d+)|e([+-]?\d+)\b)",
+    r"(\d+(?:\.\d+)?)\s*(?:[×x*·]\s*10\s*(?:\^|\(|<sup>)?\s*([-−]?\d{1,2})(?!\d)|e([+-]?\d{1,2})\b)",
     re.IGNORECASE,
 )
 _SCALE = re.compile(r"(\d+(?:\.\d+)?)\s*(thousand|million|billion)\b", re.IGNORECASE)

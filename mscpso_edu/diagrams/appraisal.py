@@ -48,43 +48,70 @@ def consort_flow(fact_id: str = "yao_flow", ax: Axes | None = None) -> Drawn:
             boxes.append(
                 ax.add_patch(
                     FancyBboxPatch(
-                        (0.6, y - 0.45), 5.2, 0.9, boxstyle="round,pad=0.05",
-                        facecolor="white", edgecolor="black", linewidth=1.2,
+                        (0.6, y - 0.45),
+                        5.2,
+                        0.9,
+                        boxstyle="round,pad=0.05",
+                        facecolor="white",
+                        edgecolor="black",
+                        linewidth=1.2,
                     )
                 )
-            )  # fmt: skip
+            )
             box_labels.append(
-                ax.text(3.2, y, f"{stage.label}\nn = {stage.n}", ha="center", va="center",
-                        fontsize=9.5)
-            )  # fmt: skip
+                ax.text(
+                    3.2, y, f"{stage.label}\nn = {stage.n}", ha="center", va="center", fontsize=9.5
+                )
+            )
             if index == 0:
                 continue
             lost = stages[index - 1].n - stage.n
             arrows.append(
                 ax.add_patch(
-                    FancyArrowPatch((3.2, y + 1.5), (3.2, y + 0.5), arrowstyle="-|>",
-                                    mutation_scale=12, color="black")
+                    FancyArrowPatch(
+                        (3.2, y + 1.5),
+                        (3.2, y + 0.5),
+                        arrowstyle="-|>",
+                        mutation_scale=12,
+                        color="black",
+                    )
                 )
-            )  # fmt: skip
+            )
             if lost > 0:
                 boxes.append(
                     ax.add_patch(
                         FancyBboxPatch(
-                            (6.1, y + 0.55), 3.8, 0.9, boxstyle="round,pad=0.05",
-                            facecolor="#f2f2f2", edgecolor=ROLE_COLOURS["neutral"],
+                            (6.1, y + 0.55),
+                            3.8,
+                            0.9,
+                            boxstyle="round,pad=0.05",
+                            facecolor="#f2f2f2",
+                            edgecolor=ROLE_COLOURS["neutral"],
                         )
                     )
-                )  # fmt: skip
+                )
                 box_labels.append(
-                    ax.text(8.0, y + 1.0, f"Did not reach the next stage: {lost}\n(reasons not given"
-                            " in the abstract)", ha="center", va="center", fontsize=7.5)
-                )  # fmt: skip
+                    ax.text(
+                        8.0,
+                        y + 1.0,
+                        f"Did not reach the next stage: {lost}\n(reasons not given"
+                        " in the abstract)",
+                        ha="center",
+                        va="center",
+                        fontsize=7.5,
+                    )
+                )
                 arrows.append(
                     ax.add_patch(
-                        FancyArrowPatch((3.2, y + 1.0), (6.05, y + 1.0), arrowstyle="-|>",
-                                        mutation_scale=10, color=ROLE_COLOURS["neutral"])
+                        FancyArrowPatch(
+                            (3.2, y + 1.0),
+                            (6.05, y + 1.0),
+                            arrowstyle="-|>",
+                            mutation_scale=10,
+                            color=ROLE_COLOURS["neutral"],
+                        )
                     )
-                )  # fmt: skip
+                )
         ax.set_title(f"Participant flow, {knowledge.cite(ref)} (single arm, no control group)")
     first, last = stages[0], stages[-1]
     steps = "; ".join(f"{s.label}: {s.n}" for s in stages)

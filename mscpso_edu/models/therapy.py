@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -96,21 +96,47 @@ class Mechanism:
         return 1.0 - effect if self.kind == "reduce" else 1.0 / (1.0 - effect)
 
 
-#: Every mechanism, built from ``knowledge/therapy.yaml`` (descriptions and their sources' words
+class _Mechanisms(Mapping[str, Mechanism]):
+    """The mechanisms of ``knowledge/therapy.yaml``, built on first use.
+
+    Turning reference ids into citations reads the whole knowledge base, which importing the
+    models must not do.
+    """
+
+    def __init__(self) -> None:
+        self._built: dict[str, Mechanism] | None = None
+
+    def _all(self) -> dict[str, Mechanism]:
+        if self._built is None:
+            self._built = {
+                m.id: Mechanism(
+                    name=m.id,
+                    targets=m.targets,
+                    kind=m.kind,
+                    label=m.label,
+                    description=_cite_ids(m.description),
+                    refs=m.refs,
+                )
+                for m in therapy_data().mechanisms.values()
+            }
+        return self._built
+
+    def __getitem__(self, name: str) -> Mechanism:
+        return self._all()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(therapy_data().mechanisms)
+
+    def __len__(self) -> int:
+        return len(therapy_data().mechanisms)
+
+    def __contains__(self, name: object) -> bool:
+        return name in therapy_data().mechanisms
+
+
+#: Every mechanism, read from ``knowledge/therapy.yaml`` (descriptions and their sources' words
 #: live there; reference ids in a description are shown as citations).
-MECHANISMS: MappingProxyType[str, Mechanism] = MappingProxyType(
-    {
-        m.id: Mechanism(
-            name=m.id,
-            targets=m.targets,
-            kind=m.kind,
-            label=m.label,
-            description=_cite_ids(m.description),
-            refs=m.refs,
-        )
-        for m in therapy_data().mechanisms.values()
-    }
-)
+MECHANISMS: Mapping[str, Mechanism] = _Mechanisms()
 
 
 @dataclass(frozen=True)

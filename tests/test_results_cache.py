@@ -118,3 +118,17 @@ def test_knowledge_files_found_valid_are_not_validated_again(tmp_path, monkeypat
     for _ in range(2):
         problems = knowledge.validate(folder)
         assert any(p.path == str(glossary) and p.line for p in problems), problems
+
+
+def test_a_steady_state_scan_read_back_equals_the_fresh_one(tmp_path, monkeypatch):
+    """Branches with missing states (NaN) survive the cache exactly."""
+    monkeypatch.setenv(results_cache.CACHE_ENV, str(tmp_path))
+    factors = [0.5, 1.0, 1.5, 3.0]
+    fresh = skin_circuit.steady_state_branches("il172", factors)
+    assert any(np.isnan(fresh.healthy)) or any(np.isnan(fresh.psoriatic))
+    calls = []
+    monkeypatch.setattr(skin_circuit, "_stable_pair", lambda p: calls.append(p))
+    cached = skin_circuit.steady_state_branches("il172", factors)
+    assert calls == []  # read, not recomputed
+    for name in ("factors", "healthy", "psoriatic", "threshold"):
+        np.testing.assert_array_equal(getattr(cached, name), getattr(fresh, name))

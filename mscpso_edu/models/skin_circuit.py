@@ -823,17 +823,29 @@ def steady_state_branches(parameter: str, factors: Sequence[float]) -> Branches:
     if parameter not in base.names():
         raise CourseError(f"unknown skin parameter {parameter!r}")
     values = np.asarray(factors, dtype=float)
-    healthy, psoriatic, threshold = (np.full(values.shape, np.nan) for _ in range(3))
-    for i, factor in enumerate(values):
-        params = base.replace(**{parameter: getattr(base, parameter) * factor})
-        low, high = _stable_pair(params)
-        if low is not None:
-            healthy[i] = low.keratinocytes
-        if high is not None:
-            psoriatic[i] = high.keratinocytes
-        unstable = [s for s in steady_states(params) if not s.stable]
-        if unstable:
-            threshold[i] = unstable[0].keratinocytes
+
+    def scan() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        healthy, psoriatic, threshold = (np.full(values.shape, np.nan) for _ in range(3))
+        for i, factor in enumerate(values):
+            params = base.replace(**{parameter: getattr(base, parameter) * factor})
+            low, high = _stable_pair(params)
+            if low is not None:
+                healthy[i] = low.keratinocytes
+            if high is not None:
+                psoriatic[i] = high.keratinocytes
+            unstable = [s for s in steady_states(params) if not s.stable]
+            if unstable:
+                threshold[i] = unstable[0].keratinocytes
+        return healthy, psoriatic, threshold
+
+    # A steady-state scan (hundreds of root searches): computed once per model version.
+    healthy, psoriatic, threshold = cached_result(
+        "steady_state_branches",
+        [parameter, values.tolist()],
+        scan,
+        encode=lambda arrays: [[None if np.isnan(x) else x for x in a.tolist()] for a in arrays],
+        decode=lambda data: tuple(np.array(a, dtype=float) for a in data),
+    )
     return Branches(parameter, values, healthy, psoriatic, threshold)
 
 

@@ -25,10 +25,10 @@ import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from ..errors import CourseError
 from ..quiz import questions as q
+from ..quiz.bank import Bank
 from ..quiz.markup import plain, render
 
 __all__ = ["FORMATS", "QTI_NAMESPACE", "export_bank", "gift", "moodle_xml", "qti_zip"]
@@ -89,7 +89,7 @@ def _ascii_answers(question: q.ShortTextQuestion, warn: Warn) -> list[str]:
     return answers
 
 
-def qti_zip(bank: Any, warn: Warn) -> tuple[bytes, list[str]]:
+def qti_zip(bank: Bank, warn: Warn) -> tuple[bytes, list[str]]:
     """Return a Canvas QTI 1.2 zip of ``bank`` and the question ids it holds, in order."""
     try:  # an instructor-only dependency: the learner's install does not have it
         from qti_package_maker.package_interface import QTIPackageInterface
@@ -189,7 +189,7 @@ def _fraction(value: float) -> str:
     return f"{value:.5f}".rstrip("0").rstrip(".")
 
 
-def moodle_xml(bank: Any, warn: Warn) -> str:
+def moodle_xml(bank: Bank, warn: Warn) -> str:
     """Return the Moodle XML of ``bank`` (one question per bank question)."""
     quiz = ET.Element("quiz")
     category = ET.SubElement(quiz, "question", {"type": "category"})
@@ -268,7 +268,7 @@ def _g(text: str) -> str:
     return " ".join(plain(text).split()).translate(_GIFT_SPECIAL)
 
 
-def gift(bank: Any, warn: Warn) -> str:
+def gift(bank: Bank, warn: Warn) -> str:
     """Return ``bank`` in GIFT (Moodle's text format); points cannot be expressed."""
     warn(f"{bank.lesson}: GIFT has no points per question; set them in the LMS")
     blocks = [f"$CATEGORY: $course$/mscpso-edu/{bank.lesson}"]
@@ -312,7 +312,7 @@ def gift(bank: Any, warn: Warn) -> str:
 # --- one bank in a named format -------------------------------------------------------------
 
 
-def export_bank(bank: Any, fmt: str, warn: Warn) -> bytes:
+def export_bank(bank: Bank, fmt: str, warn: Warn) -> bytes:
     """Return ``bank`` exported in ``fmt`` (one of :data:`FORMATS`)."""
     if fmt == "qti":
         return qti_zip(bank, warn)[0]

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..quiz import questions as q
+from ..quiz.bank import Bank
 from ..quiz.learner import learner_seed
 from ..quiz.submission import SCHEMA_NAME, SCHEMA_VERSION, bank_fingerprint, checksum_of
 
@@ -65,7 +66,7 @@ def wrong_response(question: q.Question, rng: np.random.Generator) -> Any:
 
 
 def synthetic_submission(
-    bank: Any,
+    bank: Bank,
     student: str,
     learner: str,
     ability: float,

@@ -277,7 +277,7 @@ def test_bibliography_and_facts_render_as_markdown_in_a_notebook():
     assert isinstance(text, str)
     assert text._repr_markdown_() == str(text)
     listed = knowledge.facts(["kc_cell_cycle", "prevalence_range"])
-    lines = listed._repr_markdown_().splitlines()
+    lines = [line for line in listed._repr_markdown_().splitlines() if line.startswith("- ")]
     assert lines[0].startswith("- The germinative cell cycle")
     assert lines[0].endswith("[Weinstein 1985] (human)")
     assert "[Parisi 2020]" in lines[1]

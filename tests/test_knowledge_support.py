@@ -193,3 +193,34 @@ def test_conversion_rules():
     assert set(_support.CONVERSION_RULES) == set(
         _schema.schema("support.yaml")["$defs"]["conversion"]["items"]["properties"]["rule"]["enum"]
     )
+
+
+# --- learners can see the words -------------------------------------------------------------
+
+
+def test_facts_show_what_the_paper_says_under_each_fact():
+    from markdown_it import MarkdownIt
+
+    fact = knowledge.fact("kc_cell_cycle")
+    text = str(knowledge.facts(["kc_cell_cycle"]))
+    html = MarkdownIt("commonmark").render(text)
+    # One list item holding the fact and a closed <details> with quote, place and DOI link.
+    assert html.count("<li>") == 1 and "<details><summary>What the paper says</summary>" in html
+    assert "open" not in html.split("<details", 1)[1].split(">", 1)[0]
+    quote = fact.support[0].quote
+    assert quote[:40] in html and "Weinstein 1985, abstract" in html
+    assert f'href="https://doi.org/{knowledge.reference("weinstein1985").doi}"' in html
+
+
+def test_second_hand_quotes_say_so_and_the_evidence_table_carries_the_words():
+    from mscpso_edu.widgets.evidence_explorer import evidence_table
+
+    details = knowledge.support_details(knowledge.fact("licensing_species").support)
+    assert "second-hand: the source reports other work: Ren et al." in details
+    table = evidence_table(knowledge.clinical_studies(published=True))
+    assert len(table.sources) == len(table.rows)
+    html = table.to_html()
+    assert "<th style='text-align:left'>What the paper says</th>" in html
+    assert html.count("<details>") == sum(
+        bool(s.support) for s in knowledge.clinical_studies(published=True)
+    )

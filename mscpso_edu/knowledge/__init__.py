@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import html
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ from ._model import (
     Mediator,
     MscSource,
     Reference,
+    Support,
     build,
 )
 
@@ -63,6 +65,7 @@ __all__ = [
     "Mediator",
     "MscSource",
     "Reference",
+    "Support",
     "bibliography",
     "check_knowledge",
     "cite",
@@ -83,6 +86,7 @@ __all__ = [
     "reference_ids",
     "source_notes",
     "study_summary",
+    "support_details",
     "to_bibtex",
     "validate",
 ]
@@ -198,6 +202,56 @@ def _cites(refs: Iterable[str]) -> str:
     return "; ".join(cite(ref) for ref in refs)
 
 
+def _source_link(ref: Reference) -> str:
+    """Return an HTML link to where ``ref`` can be read (DOI, PubMed, PMC or its page)."""
+    if ref.doi:
+        url, label = _doi_url(ref.doi), f"doi:{ref.doi}"
+    elif ref.pmid:
+        url, label = f"https://pubmed.ncbi.nlm.nih.gov/{ref.pmid}/", f"PMID {ref.pmid}"
+    elif ref.pmcid:
+        url, label = f"https://pmc.ncbi.nlm.nih.gov/articles/{ref.pmcid}/", ref.pmcid
+    elif ref.url:
+        url, label = ref.url, ref.reporter or ref.url
+    else:
+        return html.escape(ref.reporter or "")
+    return f'<a href="{html.escape(url)}">{html.escape(label)}</a>'
+
+
+def support_details(support: Sequence[Support], summary: str = "What the paper says") -> str:
+    """Return the words of the sources behind a claim as one line of HTML ``<details>``.
+
+    Each quote is shown verbatim with its source, where in the paper it is (abstract, results,
+    a table ...) and a link to read it; a second-hand quote says so. The element stays closed
+    until opened, in JupyterLab and on the static site alike; it is one line, so it can follow
+    a Markdown list item without ending the list. An empty ``support`` gives ``""``.
+
+    Examples
+    --------
+    >>> support_details(fact("kc_cell_cycle").support).startswith("<details><summary>What the")
+    True
+    """
+    if not support:
+        return ""
+    parts = []
+    for item in support:
+        ref = reference(item.ref)
+        place = f"{cite(ref.id)}, {item.where}"
+        if item.secondhand:
+            reported = f": {item.primary}" if item.primary else ""
+            place += f" (second-hand: the source reports other work{reported})"
+        parts.append(
+            f"<blockquote>“{html.escape(item.quote)}”</blockquote>"
+            f"<p>{html.escape(place)} · {_source_link(ref)}</p>"
+        )
+    return f"<details><summary>{html.escape(summary)}</summary>{''.join(parts)}</details>"
+
+
+def _with_details(line: str, support: Sequence[Support], indent: str = "  ") -> list[str]:
+    """Return ``line`` and, indented under it, the details of its support (if any)."""
+    details = support_details(support)
+    return [line, indent + details] if details else [line]
+
+
 def bibliography(ids: Iterable[str]) -> MarkdownText:
     """Return a Markdown list of the given references for a lesson's References cell.
 
@@ -304,7 +358,7 @@ def glossary_list(terms: Iterable[str]) -> MarkdownText:
     for term in terms:
         entry = glossary(term)
         cited = f" [{_cites(entry.refs)}]" if entry.refs else ""
-        lines.append(f"- **{entry.term}**: {entry.definition}{cited}")
+        lines += _with_details(f"- **{entry.term}**: {entry.definition}{cited}", entry.support)
     return MarkdownText("\n".join(lines))
 
 
@@ -328,17 +382,21 @@ _CONTEXT_LABELS = {
 def facts(ids: Iterable[str]) -> MarkdownText:
     """Return the named facts as a Markdown list, each with its citation and evidence context.
 
-    A lesson shows numbers this way instead of typing them into its prose.
+    A lesson shows numbers this way instead of typing them into its prose. Under each fact, a
+    closed "What the paper says" element holds the source's own words, where they are in the
+    paper and a link to it (:func:`support_details`).
 
     Examples
     --------
     >>> print(facts(["kc_cell_cycle"]))  # doctest: +ELLIPSIS
     - The germinative cell cycle shortens ... [Weinstein 1985] (human)
+      <details><summary>What the paper says</summary>...</details>
     """
     lines = []
     for fact_id in ids:
         item = fact(fact_id)
-        lines.append(f"- {item.statement} [{_cites(item.refs)}] ({_context_label(item.context)})")
+        line = f"- {item.statement} [{_cites(item.refs)}] ({_context_label(item.context)})"
+        lines += _with_details(line, item.support)
     return MarkdownText("\n".join(lines))
 
 
@@ -374,7 +432,7 @@ def interaction_list(
     Examples
     --------
     >>> print(interaction_list(source="MSC", target="pDC"))  # doctest: +ELLIPSIS
-    - **pDC** inhibits: Intravenous human UC-MSCs reduced type I interferon ... [Chen 2019] (mouse)
+    - **pDC** inhibits: ... [Chen 2019] (mouse)...
     """
     targets: Sequence[str | None] = (
         [target] if target is None or isinstance(target, str) else target
@@ -385,7 +443,8 @@ def interaction_list(
         for item in interactions(source=source, target=wanted, **filters):
             who = names[item.target].short if item.target in names else item.target
             where = ", ".join(_context_label(c) for c in item.context)
-            lines.append(f"- **{who}** {item.effect}: {item.note} [{_cites(item.refs)}] ({where})")
+            line = f"- **{who}** {item.effect}: {item.note} [{_cites(item.refs)}] ({where})"
+            lines += _with_details(line, item.support)
     if not lines:
         raise CourseError(f"no interactions match source={source!r}, target={target!r}")
     return MarkdownText("\n".join(lines))
@@ -397,7 +456,7 @@ def mediator_list(ids: Iterable[str]) -> MarkdownText:
     Examples
     --------
     >>> print(mediator_list(["ido"]))  # doctest: +ELLIPSIS
-    - **IDO**: Indoleamine 2,3-dioxygenase; ... [Meisel 2004]
+    - **IDO**: Indoleamine 2,3-dioxygenase; ... [Meisel 2004]...
     """
     known = load().mediators
     lines = []
@@ -405,7 +464,8 @@ def mediator_list(ids: Iterable[str]) -> MarkdownText:
         if mediator_id not in known:
             raise _unknown("mediator id", mediator_id, known)
         item = known[mediator_id]
-        lines.append(f"- **{item.name}**: {item.description} [{_cites(item.refs)}]")
+        line = f"- **{item.name}**: {item.description} [{_cites(item.refs)}]"
+        lines += _with_details(line, item.support)
     return MarkdownText("\n".join(lines))
 
 
@@ -419,7 +479,9 @@ def isct_summary(naming: bool = False) -> MarkdownText:
     """
     criteria = load().isct_criteria
     if naming:
-        return MarkdownText(f"{criteria.naming} [{cite(criteria.naming_ref)}]")
+        details = support_details(criteria.naming_support)
+        text = f"{criteria.naming} [{cite(criteria.naming_ref)}]"
+        return MarkdownText(f"{text}\n\n{details}" if details else text)
     adherent = "yes" if criteria.plastic_adherent else "no"
     lines = [
         f"1. Adherent to plastic in standard culture: {adherent}.",
@@ -430,6 +492,8 @@ def isct_summary(naming: bool = False) -> MarkdownText:
         "",
         f"[{cite(criteria.ref)}]",
     ]
+    if criteria.support:
+        lines += ["", support_details(criteria.support)]
     return MarkdownText("\n".join(lines))
 
 
@@ -438,7 +502,9 @@ def source_notes() -> MarkdownText:
     lines = []
     for source in load().msc_sources.values():
         lines.append(f"- **{source.name}**: {source.harvest}")
-        lines += [f"    - {text} [{_cites(refs)}]" for text, refs in source.notes]
+        supports = source.note_support or tuple(() for _ in source.notes)
+        for (text, refs), support in zip(source.notes, supports, strict=True):
+            lines += _with_details(f"    - {text} [{_cites(refs)}]", support, indent="      ")
     return MarkdownText("\n".join(lines))
 
 
@@ -466,6 +532,8 @@ def study_summary(ref_id: str) -> MarkdownText:
     ]
     if study.note:
         lines.append(f"- Note: {study.note}")
+    if study.support:
+        lines += ["", support_details(study.support)]
     return MarkdownText("\n".join(lines))
 
 

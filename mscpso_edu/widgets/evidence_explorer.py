@@ -98,10 +98,14 @@ class StudyTable:
         Column names.
     rows : tuple of tuple of str
         One row per study, as text.
+    sources : tuple of str
+        Per row, the study's own words as an HTML ``<details>`` element ("What the paper says",
+        :func:`mscpso_edu.knowledge.support_details`); shown as a last column in the HTML table.
     """
 
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    sources: tuple[str, ...] = ()
 
     def to_markdown(self) -> str:
         """Return the table as a Markdown pipe table."""
@@ -114,11 +118,14 @@ class StudyTable:
         has a name, so keyboard and screen-reader users can scroll it too (axe-core's
         scrollable-region-focusable).
         """
-        head = "".join(f"<th style='text-align:left'>{html.escape(h)}</th>" for h in self.header)
+        header = self.header + (("What the paper says",) if self.sources else ())
+        head = "".join(f"<th style='text-align:left'>{html.escape(h)}</th>" for h in header)
+        sources = self.sources or ("",) * len(self.rows)
         body = "".join(
             "<tr>" + "".join(f"<td style='text-align:left'>{html.escape(c)}</td>" for c in row)
+            + (f"<td style='text-align:left;min-width:14em'>{source}</td>" if self.sources else "")
             + "</tr>"
-            for row in self.rows
+            for row, source in zip(self.rows, sources, strict=True)
         )  # fmt: skip
         table = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
         return (
@@ -159,18 +166,20 @@ def evidence_table(studies: Iterable[ClinicalStudy] | None = None) -> StudyTable
     chosen = list(knowledge.load().clinical_studies if studies is None else studies)
     if chosen and all(not s.published for s in chosen):
         rows = tuple(
-            (s.registry or s.id, EVIDENCE_LABELS[s.evidence])
+            (s.registry or s.id, EVIDENCE_LABELS[s.evidence], s.note or "")
             for s in sorted(chosen, key=lambda s: s.registry or s.id)
         )
-        return StudyTable(("Registry id", "Status"), rows)
+        return StudyTable(("Registry id", "Status", "Registered design"), rows)
 
     def text(value: Any) -> str:
         return "not reported" if value is None else str(value)
 
     rows = []
+    sources = []
     for s in sorted(chosen, key=lambda s: (s.year or 9999, s.first_author or "")):
         if not s.published:
             continue
+        sources.append(knowledge.support_details(s.support, "quotes") if s.support else "")
         size = text(s.n)
         if s.n_completed is not None:
             size += f" ({s.n_completed} completed)"
@@ -191,7 +200,7 @@ def evidence_table(studies: Iterable[ClinicalStudy] | None = None) -> StudyTable
         )
     header = ("Study", "Design", "MSC source", "Product", "Route", "n", "Dose", "Follow-up",
               "Main outcome", "Adverse events", "Registry")  # fmt: skip
-    return StudyTable(header, tuple(rows))
+    return StudyTable(header, tuple(rows), tuple(sources) if any(sources) else ())
 
 
 # --------------------------------------------------------------------------------------------

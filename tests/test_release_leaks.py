@@ -310,3 +310,50 @@ def test_practice_quizzes_are_marked_formative_in_the_grade_report(tmp_path):
     exam_part = next(s for s in sections if "(03_keratinocytes)" in s)
     assert "Formative:" in practice and "Formative:" not in exam_part
     assert run.key.bank("01_psoriasis").formative and not run.key.bank("03_keratinocytes").formative
+
+
+# --- practice releases: numeric and short-text explanations open only with the answer -----------
+
+
+def test_numeric_and_short_text_explanations_are_sealed_until_the_answer_opens_them(tmp_path):
+    checked = 0
+    for source in BANKS:
+        key = load_bank(source)
+        path = tmp_path / source.name
+        path.write_text(release_bank(source), encoding="utf-8")
+        text = " ".join(path.read_text(encoding="utf-8").split())
+        copy = load_bank(path)
+        for question in key.questions:
+            if type(question) not in (q.NumericQuestion, q.ShortTextQuestion):
+                continue
+            checked += 1
+            words = " ".join(question.explanation.split()[:8])
+            assert words not in text, question.id  # not in the file in clear text
+            sealed = copy.question(question.id)
+            assert sealed.explanation == ""
+            numeric = isinstance(question, q.NumericQuestion)
+            opened = sealed.grade(repr(question.answer) if numeric else question.accept[0])
+            assert opened.correct and opened.explanation == question.explanation
+            missed = sealed.grade("-12345" if numeric else "not an answer at all")
+            assert not missed.correct and missed.explanation is None
+            for mistake in question.mistakes if not numeric else ():
+                assert " ".join(mistake.feedback.split()) not in text
+                assert mistake.feedback in sealed.grade(mistake.answer).feedback
+    assert checked >= 10
+
+
+def test_the_widget_shows_a_sealed_explanation_only_after_the_right_answer(tmp_path):
+    path = tmp_path / "01_psoriasis.yaml"
+    path.write_text(release_bank(quizzes_dir() / "01_psoriasis.yaml"), encoding="utf-8")
+    key = load_bank("01_psoriasis")
+    question = next(x for x in key.questions if type(x) is q.NumericQuestion)
+    with ProgressStore(tmp_path / "p.sqlite3") as store:
+        panel = QuizWidget(load_bank(path), [question.id], store=store, learner="ann").panels[0]
+        panel.control.value = "-12345"
+        panel.submit()
+        assert "opens once you find the answer" in panel.explanation.value
+        panel.control.value = repr(question.answer)
+        assert panel.submit().correct
+        first_words = question.explanation.split()[0]
+        assert first_words in panel.explanation.value
+        assert "opens once you find the answer" not in panel.explanation.value

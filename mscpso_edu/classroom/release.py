@@ -9,8 +9,9 @@ The copy holds the package, ``pyproject.toml`` and ``README.md`` (so students ca
   ``--exam``) with no key at all: no correct flags, answers, accepted texts, feedback or
   explanations;
 - **practice** questions with their keys replaced by salted hashes (see
-  :mod:`mscpso_edu.quiz.released`: a deterrent, not a secret) and their feedback and
-  explanations kept in clear text.
+  :mod:`mscpso_edu.quiz.released`: a deterrent, not a secret); their feedback and explanations
+  are kept in clear text, except a numeric or short-text question's explanation and mistake
+  feedback, sealed so that only the answer that earns them opens them.
 
 In both, choices and matching options are listed in an order drawn for each question from the
 key bank's bytes (which the copy does not hold), ordering steps in such an order that is never

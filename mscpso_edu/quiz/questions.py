@@ -91,12 +91,16 @@ class Result:
         True only for a fully correct response.
     feedback
         What to tell the learner (Markdown subset, see :mod:`mscpso_edu.quiz.markup`).
+    explanation
+        An explanation that this answer opened (a student copy keeps some sealed until the right
+        answer is given); None means the question's own.
     """
 
     points: float
     max_points: float
     correct: bool
     feedback: str
+    explanation: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,8 @@ hashed tests do. **They are a deterrent, not a secret**: the salt is in the file
   loader itself recovers the key by hashing every option (anyone who can run Python can too);
 - numeric and short-text keys cannot be read back, only confirmed by guessing; a numeric answer
   is hashed by tolerance-sized buckets, so a practice answer is accepted within its tolerance
-  give or take half a tolerance.
+  give or take half a tolerance. Their explanations (and short-text mistake feedback) state the
+  answer, so they are sealed (:func:`seal`): encrypted with a key only the earning answer gives.
 
 Exam questions carry no key at all: :meth:`grade` checks that a response is of the right kind
 and records it, worth 0 points until the instructor grades the submission with the full key.
@@ -21,6 +22,7 @@ and records it, worth 0 points until the instructor grades the submission with t
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import math
 from collections.abc import Mapping
@@ -46,6 +48,8 @@ __all__ = [
     "practice_entry",
     "released_key_sha256",
     "released_questions",
+    "seal",
+    "unseal",
 ]
 
 KEYLESS_FEEDBACK = "Recorded. This question is graded by your instructor after you submit."
@@ -106,8 +110,36 @@ class KeylessComputedQuestion(q.ComputedQuestion):
         )
 
 
+def _keystream_xor(data: bytes, secret: str) -> bytes:
+    stream = b"".join(
+        hashlib.sha256(f"{secret}\x1f{block}".encode()).digest()
+        for block in range(len(data) // 32 + 1)
+    )
+    return bytes(a ^ b for a, b in zip(data, stream, strict=False))
+
+
+def seal(text: str, salt: str, question_id: str, value: str) -> str:
+    """Return ``text`` sealed so that only someone who knows the answer ``value`` can read it.
+
+    The key is ``sha256(salt, question id, "seal:" + value)``; the file holds only
+    ``sha256(salt, question id, value)`` to find the right seal, so a numeric or short-text
+    explanation opens only with an accepted answer (or a guess of one).
+    """
+    secret = keyed_hash(salt, question_id, "seal:" + value)
+    return base64.b64encode(_keystream_xor(text.encode("utf-8"), secret)).decode("ascii")
+
+
+def unseal(token: str, salt: str, question_id: str, value: str) -> str:
+    """Open a text sealed by :func:`seal` with the same answer ``value``."""
+    secret = keyed_hash(salt, question_id, "seal:" + value)
+    return _keystream_xor(base64.b64decode(token), secret).decode("utf-8", errors="replace")
+
+
 class HashedNumericQuestion(q.NumericQuestion):
-    """A numeric practice question whose answer is known only as hashed buckets."""
+    """A numeric practice question whose answer is known only as hashed buckets, and whose
+    explanation opens only with an accepted answer."""
+
+    sealed = True
 
     def grade(self, response: Any) -> q.Result:
         """Grade a number against the hashed buckets."""
@@ -115,15 +147,20 @@ class HashedNumericQuestion(q.NumericQuestion):
             value = q.parse_number(response, self.units)
         except q.ResponseError as error:
             raise self._error(error.message) from None
-        salt, width, keys = self._hashed  # type: ignore[attr-defined]
-        bucket = math.floor(value / width)
-        if keyed_hash(salt, self.id, str(bucket)) in keys:
-            return self._result(1.0, "Correct.")
+        salt, width, keys, sealed = self._hashed  # type: ignore[attr-defined]
+        bucket = str(math.floor(value / width))
+        digest = keyed_hash(salt, self.id, bucket)
+        if digest in keys:
+            opened = unseal(sealed[digest], salt, self.id, bucket) if digest in sealed else None
+            return q.Result(self.points, self.points, True, "Correct.", opened)
         return self._result(0.0, "Not quite: that is not within the accepted range.")
 
 
 class HashedShortTextQuestion(q.ShortTextQuestion):
-    """A short-text practice question whose accepted answers are known only as hashes."""
+    """A short-text practice question whose accepted answers are known only as hashes, and
+    whose explanation and mistake feedback open only with the answer that earns them."""
+
+    sealed = True
 
     def grade(self, response: Any) -> q.Result:
         """Grade typed text against the hashed accepted answers."""
@@ -134,11 +171,13 @@ class HashedShortTextQuestion(q.ShortTextQuestion):
         typed = normalise_answer(response)
         if not typed:
             raise self._error("type an answer before checking")
-        salt, accepted, mistakes = self._hashed  # type: ignore[attr-defined]
+        salt, accepted, mistakes, sealed = self._hashed  # type: ignore[attr-defined]
         digest = keyed_hash(salt, self.id, typed)
         if digest in accepted:
-            return self._result(1.0, "Correct.")
-        return self._result(0.0, "\n\n".join(filter(None, ["Not quite.", mistakes.get(digest)])))
+            opened = unseal(sealed[digest], salt, self.id, typed) if digest in sealed else None
+            return q.Result(self.points, self.points, True, "Correct.", opened)
+        mistake = unseal(mistakes[digest], salt, self.id, typed) if digest in mistakes else None
+        return self._result(0.0, "\n\n".join(filter(None, ["Not quite.", mistake])))
 
 
 def _common(raw: Mapping[str, Any], line: int | None) -> dict[str, Any]:
@@ -233,12 +272,14 @@ def _practice_question(raw: Mapping[str, Any], common: dict[str, Any], salt: str
     if kind == "numeric":
         question = HashedNumericQuestion(answer=0.0, units=raw.get("units", ""), **common)
         keys = frozenset(raw["keys"])
-        object.__setattr__(question, "_hashed", (salt, float(raw["bucket"]), keys))
+        sealed = dict(raw.get("sealed", {}))
+        object.__setattr__(question, "_hashed", (salt, float(raw["bucket"]), keys, sealed))
         return question
     if kind == "short_text":
         question = HashedShortTextQuestion(accept=("\x00",), **common)
-        mistakes = {m["key"]: m["feedback"] for m in raw.get("mistakes", ())}
-        object.__setattr__(question, "_hashed", (salt, frozenset(raw["keys"]), mistakes))
+        mistakes = {m["key"]: m["sealed"] for m in raw.get("mistakes", ())}
+        sealed = dict(raw.get("sealed", {}))
+        object.__setattr__(question, "_hashed", (salt, frozenset(raw["keys"]), mistakes, sealed))
         return question
     if kind == "computed":
         return q.ComputedQuestion(
@@ -372,9 +413,15 @@ def practice_entry(question: q.Question, mode: str | None, salt: str, seed: int)
         out["units"] = question.units
     elif isinstance(question, q.NumericQuestion):
         width = bucket_width(question.answer, question.tolerance, question.relative_tolerance)
+        buckets = [str(b) for b in numeric_buckets(question.answer, width)]
         out["units"] = question.units
         out["bucket"] = width
-        out["keys"] = sorted(hashed(str(b)) for b in numeric_buckets(question.answer, width))
+        out["keys"] = sorted(hashed(b) for b in buckets)
+        # The explanation states the answer: sealed, it opens only with an accepted answer.
+        del out["explanation"]
+        out["sealed"] = {
+            hashed(b): seal(question.explanation, salt, question.id, b) for b in buckets
+        }
     elif isinstance(question, q.MatchingQuestion):
         out["pairs"] = [
             {"left": p.left, "feedback": p.feedback, "key": hashed(f"{p.left}\x1e{p.right}")}
@@ -387,9 +434,17 @@ def practice_entry(question: q.Question, mode: str | None, salt: str, seed: int)
         out["steps"] = [{"text": t, "feedback": feedback[t]} for t in ordering_display(key, seed)]
         out["keys"] = [hashed(f"{position}\x1e{text}") for position, text in enumerate(key)]
     elif isinstance(question, q.ShortTextQuestion):
-        out["keys"] = sorted({hashed(normalise_answer(a)) for a in question.accept})
+        accepted = sorted({normalise_answer(a) for a in question.accept})
+        out["keys"] = sorted(hashed(a) for a in accepted)
+        del out["explanation"]  # sealed like a numeric one's, per accepted answer
+        out["sealed"] = {
+            hashed(a): seal(question.explanation, salt, question.id, a) for a in accepted
+        }
         out["mistakes"] = [
-            {"key": hashed(normalise_answer(m.answer)), "feedback": m.feedback}
+            {
+                "key": hashed(normalise_answer(m.answer)),
+                "sealed": seal(m.feedback, salt, question.id, normalise_answer(m.answer)),
+            }
             for m in question.mistakes
         ]
     elif isinstance(question, q.ReflectionQuestion):

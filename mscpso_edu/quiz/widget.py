@@ -262,7 +262,11 @@ class QuestionPanel:
             f'<div role="status" style="border-left: 4px solid {colour}; padding-left: 0.5em">'
             f"<strong>{score}.</strong> {render(result.feedback)}{saved}</div>"
         )
-        explanation = cite_ids(self.question.explanation, _cite)
+        text = result.explanation if result.explanation is not None else self.question.explanation
+        if not text and getattr(self.question, "sealed", False):
+            # A student copy keeps this explanation sealed until the right answer opens it.
+            text = "*The explanation opens once you find the answer.*"
+        explanation = cite_ids(text, _cite)
         sources = "; ".join(_cite(ref) for ref in self.question.references)
         # A Think prompt's explanation is the expert discussion, opened once the answer is saved.
         label = "Expert discussion" if self.question.role == "think" else "Explanation"

@@ -18,14 +18,50 @@ def test_controls_translate_into_a_dosing_plan_with_the_right_half_life():
     assert (ev.dose, ev.half_life_days) == (100.0, 0.25)
 
 
-def test_the_trial_like_schedule_heals_and_a_single_ev_dose_does_not():
+def test_the_trial_like_schedule_heals_only_under_the_optimistic_preset():
     explorer = design_therapy()
-    assert "Skin at day 365: healthy" in explorer.readout.value
+    assert "skin at day 365: psoriatic, assuming the cautious potency preset" in (
+        explorer.readout.value
+    )
+    explorer.controls["strength"].value = 0.9
+    assert "skin at day 365: healthy, assuming the optimistic potency preset" in (
+        explorer.readout.value
+    )
     explorer.controls["product"].value = "ev"
     explorer.controls["dose"].value = 100.0
     explorer.controls["doses"].value = 1
-    assert "Skin at day 365: psoriatic" in explorer.readout.value
+    assert "skin at day 365: psoriatic" in explorer.readout.value
     assert explorer.error.value == ""
+
+
+def test_there_is_no_free_maximum_effect_knob_only_labelled_presets():
+    explorer = design_therapy()
+    options = explorer.controls["strength"].options
+    assert [value for _, value in options] == [0.5, 0.7, 0.9]
+    assert all("illustrative" in label for label, _ in options)
+
+
+def test_a_design_must_name_a_comparator_and_a_prespecified_endpoint():
+    explorer = design_therapy()
+    assert "Design incomplete: name a comparator and a prespecified endpoint" in (
+        explorer.readout.value
+    )
+    explorer.controls["comparator"].value = "placebo"
+    assert "Design incomplete: name a prespecified endpoint" in explorer.readout.value
+    explorer.controls["endpoint"].value = "doctor_judged"
+    assert "Design incomplete" not in explorer.readout.value
+    assert "WEAK: not defined in advance and not blinded" in explorer.readout.value
+
+
+def test_safety_notes_follow_the_route_product_and_source():
+    explorer = design_therapy()
+    notes = explorer.notes.value
+    assert "Wu 2017" in notes and "Moll 2012" in notes  # IV cord cells: IBMIR, thromboses
+    explorer.controls["route"].value = "into plaques"
+    assert "a local route keeps most of the product out of the blood" in explorer.notes.value
+    explorer.controls["route"].value = "intravenous"
+    explorer.controls["product"].value = "ev"
+    assert "Silachev 2019" in explorer.notes.value
 
 
 def test_the_notes_cite_the_chosen_source_and_route_from_the_knowledge_base():

@@ -7,6 +7,14 @@ half-life; for local injection into plaques no study gives a half-life (cells in
 skin were cleared within weeks), so :data:`LOCAL_HALF_LIFE_DAYS` is **illustrative**. The MSC
 source does not enter the model (no source gives a potency): the readout shows, for the chosen
 source and route, the cited facts from the knowledge base instead.
+
+A design is a trial arm, so it must name a comparator and a prespecified endpoint
+(:data:`COMPARATORS`, :data:`ENDPOINTS`); until both are named the readout says the design is
+incomplete. How strongly an MSC product acts is unknown, so there is no free "maximum effect" knob
+to turn up until a design works: the learner picks one of three labelled, illustrative potency
+presets (:data:`POTENCY`), and a defensible design should be judged under the cautious one.
+The notes list the cited safety facts
+that the chosen source, product and route raise (:func:`safety_notes`).
 """
 
 from __future__ import annotations
@@ -20,7 +28,16 @@ from ..models import skin_circuit, therapy
 from ..style import ROLE_COLOURS, course_style
 from ._base import Explorer, Readout, dropdown, float_slider, int_slider, new_figure
 
-__all__ = ["LOCAL_HALF_LIFE_DAYS", "ROUTES", "design_therapy", "therapy_for"]
+__all__ = [
+    "COMPARATORS",
+    "ENDPOINTS",
+    "LOCAL_HALF_LIFE_DAYS",
+    "POTENCY",
+    "ROUTES",
+    "design_therapy",
+    "safety_notes",
+    "therapy_for",
+]
 
 HORIZON_DAYS = 365
 FIRST_DAY = 30.0
@@ -31,6 +48,50 @@ LOCAL_HALF_LIFE_DAYS = 5.0
 FIGURE_RTOL = 1e-4
 #: Route -> knowledge-base fact shown with it.
 ROUTES = {"intravenous": "lung_first_pass", "into plaques": "route_spread"}
+#: Labelled potency presets (the maximum effect of the Emax curve). All three are ILLUSTRATIVE: no
+#: study measures how strongly an MSC product acts on the circuit.
+POTENCY = {
+    "cautious": (0.5, "cautious: half the largest effect (illustrative)"),
+    "middle": (0.7, "middle (illustrative)"),
+    "optimistic": (0.9, "optimistic: near the largest effect (illustrative; no study supports it)"),
+}
+#: What the trial arm is compared with: value -> (control label, note in the readout).
+COMPARATORS = {
+    "none": ("- name a comparator -", ""),
+    "placebo": (
+        "placebo (sham), switch to active drug at week 16",
+        "a placebo arm separates the product's effect from natural change and regression to the "
+        "mean; keep it short and switch to active treatment, as the phase 3 biologic trials did",
+    ),
+    "il23_antibody": (
+        "an approved IL-23 antibody (active comparator)",
+        "an active comparator asks whether MSCs are as good as an approved option, a harder "
+        "question that needs many more patients",
+    ),
+    "add_on": (
+        "standard care alone (MSCs added on top in the other arm)",
+        "an add-on design gives every patient an effective treatment and asks whether MSCs add "
+        "anything; blind it with a sham procedure",
+    ),
+}
+#: The prespecified endpoint: value -> (control label, note in the readout).
+ENDPOINTS = {
+    "none": ("- name a prespecified endpoint -", ""),
+    "pasi75_w16": ("PASI 75 at week 16, assessor blinded", "the standard primary endpoint"),
+    "pasi90_w16": ("PASI 90 at week 16, assessor blinded", "a stricter bar than PASI 75"),
+    "target_plaque_w16": (
+        "target-plaque severity at week 16, assessor blinded",
+        "suits injections into chosen plaques; add PASI as a secondary endpoint",
+    ),
+    "doctor_judged": (
+        "'improved', as judged by the treating doctor",
+        "WEAK: not defined in advance and not blinded (lesson 08)",
+    ),
+    "tregs": (
+        "change in blood Tregs",
+        "WEAK: a surrogate; an immune change is not a clinical benefit (lesson 08)",
+    ),
+}
 
 
 def therapy_for(values: dict[str, Any]) -> therapy.MSCTherapy:
@@ -79,7 +140,17 @@ def _controls() -> dict[str, Any]:
         "doses": int_slider("Number of administrations", 5, 1, 30),
         "interval": int_slider("Days between administrations", 14, 1, 28),
         "mechanism": dropdown("Main mechanism", mechanisms, "t_cell_clearance"),
-        "strength": float_slider("Maximum effect (illustrative)", 0.9, 0.1, 0.95, 0.05),
+        "strength": dropdown(
+            "Assumed potency (preset)",
+            [(label, value) for value, label in POTENCY.values()],
+            POTENCY["cautious"][0],
+        ),
+        "comparator": dropdown(
+            "Comparator arm", [(label, key) for key, (label, _) in COMPARATORS.items()], "none"
+        ),
+        "endpoint": dropdown(
+            "Prespecified endpoint", [(label, key) for key, (label, _) in ENDPOINTS.items()], "none"
+        ),
     }
 
 
@@ -103,13 +174,61 @@ def _facts(values: dict[str, Any]) -> str:
     return f"<b>{source.name}</b>: {notes}<br><b>Route</b>: {route.statement} [{cited}]"
 
 
+def safety_notes(values: dict[str, Any]) -> str:
+    """Return, as HTML, the cited safety facts that a design's source, product and route raise.
+
+    Intravenous living cells meet blood (IBMIR; thromboses after intravenous cord cells in patients
+    with kidney disease); adipose and umbilical-cord cells carry the most tissue factor; vesicles
+    can carry tissue factor too. Local injection keeps the product where it is put.
+    """
+    ids: list[str] = []
+    iv = values["route"] == "intravenous"
+    if values["product"] == "cells":
+        if iv:
+            ids += ["ibmir", "thromboembolism_cases"]
+        if iv and values["source"] in ("adipose", "umbilical_cord"):
+            ids.append("tissue_factor_rank")
+    elif iv:
+        ids.append("ev_procoagulant")
+    if not ids:
+        return (
+            "<br><b>Safety</b>: a local route keeps most of the product out of the blood; watch "
+            "the injected plaques and count how many injections the patient would need."
+        )
+    items = []
+    for fact_id in ids:
+        item = knowledge.fact(fact_id)
+        items.append(f"{item.statement} [{', '.join(knowledge.cite(r) for r in item.refs)}]")
+    return "<br><b>Safety</b>: " + " ".join(items)
+
+
+def _trial(values: dict[str, Any]) -> str:
+    comparator, endpoint = COMPARATORS[values["comparator"]], ENDPOINTS[values["endpoint"]]
+    missing = [
+        name
+        for name, key in (("a comparator", "comparator"), ("a prespecified endpoint", "endpoint"))
+        if values[key] == "none"
+    ]
+    if missing:
+        return (
+            f"Design incomplete: name {' and '.join(missing)}. A design is a trial arm, and a "
+            "result means little without both (lesson 08)."
+        )
+    return (
+        f"Trial: your arm against {comparator[0]} ({comparator[1]}); endpoint {endpoint[0]} "
+        f"({endpoint[1]})."
+    )
+
+
 def design_therapy() -> Explorer:
     """Return the capstone explorer: choose source, product, route, dose and schedule, then run.
 
     Controls: ``source``, ``product``, ``route``, ``dose``, ``doses``, ``interval``,
-    ``mechanism``, ``strength``. The readout gives the state of the skin at day 365 and the
-    fraction of days the effect was above half its maximum; the notes show the cited facts about
-    the chosen source and route. Source and route notes are evidence; the run is a model.
+    ``mechanism``, ``strength`` (a labelled potency preset, :data:`POTENCY`), ``comparator`` and
+    ``endpoint``. The readout names the trial (or says what is missing), the number of visits, the
+    state of the skin at day 365 under the chosen preset and the fraction of days the effect was
+    above half its maximum; the notes show the cited facts about the chosen source and route and
+    the safety facts they raise. Source, route and safety notes are evidence; the run is a model.
     """
     with course_style():
         figure = new_figure(7.0, 4.2, nrows=2, sharex=True)
@@ -130,9 +249,14 @@ def design_therapy() -> Explorer:
         effect_line.set_data(run.t, effect)
         pasi_line.set_data(run.t, run.pasi_proxy)
         covered = float(np.mean(effect[int(FIRST_DAY) :] > values["strength"] / 2))
+        preset = next(key for key, (value, _) in POTENCY.items() if value == values["strength"])
+        weeks = (values["doses"] - 1) * values["interval"] / 7
         text = (
-            f"Skin at day {HORIZON_DAYS}: {run.final_state}. The effect stayed above half its "
-            f"maximum on {covered:.0%} of days after the first dose."
+            f"{_trial(values)} Schedule: {values['doses']} administration(s) over "
+            f"{weeks:.0f} weeks. "
+            f"Model, not evidence: skin at day {HORIZON_DAYS}: {run.final_state}, assuming the "
+            f"{preset} potency preset. The effect stayed above half its maximum on {covered:.0%} "
+            "of days after the first dose."
         )
         plan = result["plan"]
         alt = (
@@ -140,9 +264,11 @@ def design_therapy() -> Explorer:
             f"{values['route']}, {values['doses']} doses every {values['interval']} days, "
             f"half-life {plan.half_life_days:g} days. {text}"
         )
-        return Readout(text, alt, notes=_facts(values) + _model_note(plan))
+        notes = _facts(values) + safety_notes(values) + _model_note(plan)
+        return Readout(text, alt, notes=notes)
 
-    notes = _facts({"source": "umbilical_cord", "route": "intravenous"})
+    first = {"source": "umbilical_cord", "route": "intravenous", "product": "cells"}
+    notes = _facts(first) + safety_notes(first)
     return Explorer(
         title="Capstone: design an MSC therapy and run it",
         controls=_controls(),

@@ -3,8 +3,10 @@
 :func:`mscpso_edu.quiz.bank.read_bank` validates a bank on its own (bytes, YAML, schema, meaning);
 this module adds what needs the rest of the course: objective ids exist in the lesson notebook,
 reference ids exist in the knowledge base, and the lesson standard's minimums (10 questions, 3
-types, two questions per objective). It sits above ``quiz``, ``lessons`` and ``knowledge``, so none
-of them imports another to check a bank.
+types, two questions per objective). Checked over the whole course, true/false items stay at or
+below :data:`MAX_TRUE_FALSE_SHARE` of all questions (PEDAGOGY.md: true/false used sparingly).
+It sits above ``quiz``, ``lessons`` and ``knowledge``, so none of them imports another to check a
+bank.
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ from .errors import CourseError, Problem
 from .paths import lessons_dir, quizzes_dir
 from .quiz.bank import BANK_SUFFIXES, Bank, read_bank
 
-__all__ = ["check_banks"]
+__all__ = ["MAX_TRUE_FALSE_SHARE", "check_banks", "true_false_problem"]
+
+#: The largest share of true/false items the course accepts across all its banks (issue 16).
+MAX_TRUE_FALSE_SHARE = 0.10
 
 _BANK_NAME = re.compile(r"^\d\d_[a-z0-9_]+\.ya?ml$")
 
@@ -145,9 +150,34 @@ def check_banks(paths: Sequence[Path] = ()) -> list[Problem]:
         Everything wrong, each as ``path:line: message``; empty when all is well.
     """
     problems: list[Problem] = []
+    banks: list[Bank] = []
     for path in _bank_files(paths):
         bank, found = read_bank(path)
         problems.extend(found)
         if bank is not None:
+            banks.append(bank)
             problems.extend(_course_problems(bank))
+    if not paths:
+        share = true_false_problem(banks, quizzes_dir())
+        if share is not None:
+            problems.append(share)
     return problems
+
+
+def true_false_problem(banks: Sequence[Bank], where: Path) -> Problem | None:
+    """A problem when true/false items exceed :data:`MAX_TRUE_FALSE_SHARE` of ``banks``' items."""
+    total = sum(len(bank) for bank in banks)
+    count = sum(question.type == "true_false" for bank in banks for question in bank)
+    if not total or count <= MAX_TRUE_FALSE_SHARE * total:
+        return None
+    named = ", ".join(
+        f"{bank.path.name} {n}"
+        for bank in banks
+        if (n := sum(question.type == "true_false" for question in bank))
+    )
+    return Problem(
+        str(where),
+        None,
+        f"true/false items are {count} of {total} questions ({100 * count / total:.0f}%); keep "
+        f"them at or below {MAX_TRUE_FALSE_SHARE:.0%} ({named})",
+    )

@@ -243,7 +243,11 @@ def test_course_catalogue_has_the_fixed_lessons():
     assert [lesson.slug for lesson in lessons] == list(knowledge.LESSON_SLUGS)
     assert lessons[1].title == "Psoriasis, the disease and its immune circuit"
     assert lessons[11].label == "11 Capstone: design a therapy"
-    assert all(15 <= lesson.minutes <= 60 for lesson in lessons)
+    # The lesson standard's 30-60 minutes; the capstone, with its written defence against a rubric,
+    # is honestly longer (issue 16: the outside estimate for it was 65-80 minutes).
+    capstone = lessons[11]
+    assert all(15 <= lesson.minutes <= 60 for lesson in lessons if lesson is not capstone)
+    assert 60 <= capstone.minutes <= 90
 
 
 def test_fact_returns_cited_numbers():

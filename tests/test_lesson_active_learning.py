@@ -234,3 +234,18 @@ def test_an_exempt_lesson_is_one_that_still_needs_converting(stem, monkeypatch):
     assert notebook.is_file(), f"{stem} is exempt but there is no such lesson"
     monkeypatch.setattr(lessons, "NOT_YET_CONVERTED", frozenset())
     assert lint_notebook(notebook), f"{stem} meets the rules: remove it from NOT_YET_CONVERTED"
+
+
+def test_a_check_says_whether_it_is_a_prediction_or_a_think(course, tmp_path):
+    from mscpso_edu.quiz.widget import check
+
+    path, notebook, raw = course
+    lint(path, notebook, raw)
+    store = ProgressStore(tmp_path / "p.sqlite")
+    titles = {
+        ids: check(SLUG, *ids, store=store, learner="t").heading.value
+        for ids in (("pasi_maximum",), ("think_pasi_misses",), ("loop_order", "pasi_weights"))
+    }
+    assert "Predict first" in titles[("pasi_maximum",)]
+    assert "expert discussion" in titles[("think_pasi_misses",)]
+    assert "Check your understanding" in titles[("loop_order", "pasi_weights")]

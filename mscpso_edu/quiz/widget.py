@@ -521,7 +521,16 @@ def check(slug: str, *question_ids: str, **options: Any) -> QuizWidget:
     if not question_ids:
         raise CourseError("name at least one question id for a check, e.g. check(slug, 'q1')")
     bank = load_bank(slug)
-    for question_id in question_ids:
-        bank.question(question_id)
-    options.setdefault("title", "Check your understanding")
+    roles = {bank.question(question_id).role for question_id in question_ids}
+    # A prediction or a Think prompt says what it is; anything else is a check.
+    title = _CHECK_TITLES.get(roles.pop(), _CHECK_TITLES[None]) if len(roles) == 1 else None
+    options.setdefault("title", title or _CHECK_TITLES[None])
     return QuizWidget(bank, tuple(question_ids), **options)
+
+
+_CHECK_TITLES = {
+    None: "Check your understanding",
+    "check": "Check your understanding",
+    "prediction": "Predict first: your answer is saved, then the explorer shows what happens",
+    "think": "Think: write and save your answer, then read the expert discussion",
+}

@@ -113,3 +113,16 @@ def test_11_a_single_ev_dose_does_not_heal():
     assert correct_text("11_capstone", "ev_single_dose").startswith(
         "That in the model a short-lived product needs repeated doses"
     )
+
+
+def test_11_source_evidence_pairs_follow_the_knowledge_base():
+    from mscpso_edu import knowledge
+
+    studies = knowledge.clinical_studies(published=True)
+    by_source = {s.source: [t.evidence for t in studies if t.source == s.source] for s in studies}
+    assert "bone_marrow" not in by_source  # "no human study in psoriasis in the knowledge base"
+    assert by_source["gingiva"] == ["case_report"]
+    pairs = {
+        p.left: p.right for p in quiz.load_bank("11_capstone").question("source_evidence").pairs
+    }
+    assert pairs["Bone-marrow MSCs"] == "no human study in psoriasis in the knowledge base"

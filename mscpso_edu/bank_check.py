@@ -4,7 +4,8 @@
 this module adds what needs the rest of the course: objective ids exist in the lesson notebook,
 reference ids exist in the knowledge base, and the lesson standard's minimums (10 questions, 3
 types, two questions per objective). Checked over the whole course, true/false items stay at or
-below :data:`MAX_TRUE_FALSE_SHARE` of all questions (PEDAGOGY.md: true/false used sparingly).
+below :data:`MAX_TRUE_FALSE_SHARE` of all questions (docs/lesson-standard.md: true/false used
+sparingly).
 It sits above ``quiz``, ``lessons`` and ``knowledge``, so none of them imports another to check a
 bank.
 """

@@ -126,3 +126,17 @@ def test_11_source_evidence_pairs_follow_the_knowledge_base():
         p.left: p.right for p in quiz.load_bank("11_capstone").question("source_evidence").pairs
     }
     assert pairs["Bone-marrow MSCs"] == "no human study in psoriasis in the knowledge base"
+
+
+def test_11_the_strong_exemplar_reports_what_the_model_does():
+    """Three administrations a month apart: locally they heal under the cautious preset (thanks to
+    the illustrative local half-life); intravenously not even under the optimistic one."""
+    from mscpso_edu.widgets import capstone
+
+    plan = {"product": "cells", "dose": 2.0, "doses": 3, "interval": 28,
+            "mechanism": "t_cell_clearance"}  # fmt: skip
+    cautious, optimistic = capstone.POTENCY["cautious"][0], capstone.POTENCY["optimistic"][0]
+    local = plan | {"route": "into plaques", "strength": cautious}
+    assert capstone._solve(local)["run"].final_state == "healthy"
+    iv = plan | {"route": "intravenous", "strength": optimistic}
+    assert capstone._solve(iv)["run"].final_state == "psoriatic"

@@ -81,3 +81,14 @@ def test_the_explorer_readout_shows_the_half_life_the_question_asks_for(explorer
     explorer.controls["product"].value = "ev"
     half_life = MSCTherapy("t_cell_clearance", 0.7, product="ev").half_life_days
     assert f"exposure half-life {half_life:g} day(s)" in explorer.readout.value
+
+
+def test_think_discussion_daily_vesicles_need_a_larger_dose_and_effect(explorer):
+    """The expert discussion of think_ev_schedule: six daily vesicle doses fail at the default
+    settings and heal only with a larger dose and a near-maximal effect."""
+    explorer.controls["product"].value = "ev"
+    explorer.controls["interval"].value = 1
+    assert _final_state(explorer) == "psoriatic"
+    explorer.controls["dose"].value = explorer.controls["dose"].max
+    explorer.controls["strength"].value = explorer.controls["strength"].max
+    assert _final_state(explorer) == "healthy"

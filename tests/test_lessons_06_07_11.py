@@ -140,3 +140,9 @@ def test_11_the_strong_exemplar_reports_what_the_model_does():
     assert capstone._solve(local)["run"].final_state == "healthy"
     iv = plan | {"route": "intravenous", "strength": optimistic}
     assert capstone._solve(iv)["run"].final_state == "psoriatic"
+
+
+def test_07_a_short_strong_effect_fails_where_a_weaker_longer_one_heals():
+    """Lesson 07's misconception 'a stronger effect can always make up for a shorter one'."""
+    assert skin_end(therapy.ConstantEffect("tolerogenic_dc", 0.9, 10, 7)) == "psoriatic"
+    assert skin_end(therapy.ConstantEffect("tolerogenic_dc", 0.5, 10, 28)) == "healthy"

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from ..quiz import questions as q
+from ..quiz.kinds import kind_of
 from .grading import GradeRun
 
 __all__ = ["ItemStats", "QuizAnalysis", "analyse", "figure_svg", "report_html"]
@@ -67,22 +68,11 @@ def _point_biserial(item: np.ndarray, rest: np.ndarray) -> float | None:
 
 
 def _choices(question: q.Question) -> tuple[dict[str, str], tuple[str, ...]]:
-    if isinstance(question, q.SingleChoiceQuestion | q.MultipleChoiceQuestion):
-        labels = {choice.id: choice.text for choice in question.choices}
-        return labels, tuple(choice.id for choice in question.choices if choice.correct)
-    if isinstance(question, q.TrueFalseQuestion):
-        return {"true": "True", "false": "False"}, ("true" if question.answer else "false",)
-    return {}, ()
+    return kind_of(question).answer_options(question)
 
 
 def _picked(question: q.Question, response: Any) -> list[str]:
-    if isinstance(question, q.SingleChoiceQuestion) and isinstance(response, str):
-        return [response]
-    if isinstance(question, q.MultipleChoiceQuestion) and isinstance(response, list):
-        return [value for value in response if isinstance(value, str)]
-    if isinstance(question, q.TrueFalseQuestion) and isinstance(response, bool):
-        return ["true" if response else "false"]
-    return []
+    return kind_of(question).picked(question, response)
 
 
 def analyse(run: GradeRun) -> list[QuizAnalysis]:

@@ -9,10 +9,12 @@
 - **GIFT** is plain text, written here with every special character escaped; the tests read it
   back with pygiftparser.
 
-Types a format cannot express go out as the nearest type, with a warning: ordering becomes
-matching ("Step 1" -> item); true/false is a two-choice item typed ``true_false_question`` in
-QTI; a computed question becomes a numeric one with the numbers of seed 0 (the same for
-everyone); a reflection becomes an essay (Moodle, GIFT) or is left out (QTI). GIFT cannot carry
+Each question goes out as its type's module says an LMS takes it
+(:meth:`~mscpso_edu.quiz.kinds.Kind.lms_question`), with a warning when that is another type:
+ordering becomes matching ("Step 1" -> item); a computed question becomes a numeric one with the
+numbers of seed 0 (the same for everyone). The writers below know the LMS item kinds: choice,
+true/false (a two-choice item typed ``true_false_question`` in QTI), numeric, matching, short
+text and essay (a reflection: an essay in Moodle and GIFT, left out of QTI). GIFT cannot carry
 points.
 """
 
@@ -29,6 +31,7 @@ from pathlib import Path
 from ..errors import CourseError
 from ..quiz import questions as q
 from ..quiz.bank import Bank
+from ..quiz.kinds import kind_of
 from ..quiz.markup import plain, render
 
 __all__ = ["FORMATS", "QTI_NAMESPACE", "export_bank", "gift", "moodle_xml", "qti_zip"]
@@ -43,19 +46,10 @@ def _slack(question: q.NumericQuestion) -> float:
     return max(question.tolerance, question.relative_tolerance * abs(question.answer))
 
 
-def _as_numeric(question: q.Question, warn: Warn) -> q.Question:
-    if isinstance(question, q.ComputedQuestion):
-        warn(
-            f"{question.id}: computed question exported as numeric with the seed-0 numbers "
-            "(every student sees the same numbers)"
-        )
-        return question.for_seed(0)
-    return question
-
-
-def _ordering_pairs(question: q.OrderingQuestion, fmt: str, warn: Warn) -> list[tuple[str, str]]:
-    warn(f"{question.id}: {fmt} has no ordering type; exported as matching (Step n -> item)")
-    return [(f"Step {n}", item.text) for n, item in enumerate(question.items, 1)]
+def _for_lms(question: q.Question, warn: Warn) -> q.Question:
+    # The question as an LMS takes it: its type's module says (ordering becomes matching, a
+    # computed question numeric with the seed-0 numbers), with a warning.
+    return kind_of(question).lms_question(question, warn)
 
 
 # --- QTI 1.2 ---------------------------------------------------------------------------------
@@ -101,7 +95,7 @@ def qti_zip(bank: Bank, warn: Warn) -> tuple[bytes, list[str]]:
     package = QTIPackageInterface(bank.title, allow_mixed=True)
     exported: list[tuple[str, float, str | None]] = []
     for question in bank.questions:
-        question = _as_numeric(question, warn)
+        question = _for_lms(question, warn)
         text = _ascii_html(render(question.prompt))
         if isinstance(question, q.SingleChoiceQuestion):
             right = next(c for c in question.choices if c.correct)
@@ -118,13 +112,10 @@ def qti_zip(bank: Bank, warn: Warn) -> tuple[bytes, list[str]]:
             item = ("MC", (text, ["True", "False"], "True" if question.answer else "False"))
         elif isinstance(question, q.NumericQuestion):
             item = ("NUM", (text, question.answer, _slack(question)))
-        elif isinstance(question, q.MatchingQuestion | q.OrderingQuestion):
-            if isinstance(question, q.OrderingQuestion):
-                pairs = _ordering_pairs(question, "Canvas QTI", warn)
-            else:
-                pairs = [(p.left, p.right) for p in question.pairs]
-                if question.distractors:
-                    warn(f"{question.id}: matching distractors left out (not in QTI export)")
+        elif isinstance(question, q.MatchingQuestion):
+            pairs = [(p.left, p.right) for p in question.pairs]
+            if question.distractors:
+                warn(f"{question.id}: matching distractors left out (not in QTI export)")
             item = (
                 "MATCH",
                 (text, [_html_text(x) for x, _ in pairs], [_html_text(y) for _, y in pairs]),
@@ -195,14 +186,13 @@ def moodle_xml(bank: Bank, warn: Warn) -> str:
     category = ET.SubElement(quiz, "question", {"type": "category"})
     _text(category, "category", f"$course$/mscpso-edu/{bank.lesson}")
     for question in bank.questions:
-        question = _as_numeric(question, warn)
+        question = _for_lms(question, warn)
         kind = {
             q.SingleChoiceQuestion: "multichoice",
             q.MultipleChoiceQuestion: "multichoice",
             q.TrueFalseQuestion: "truefalse",
             q.NumericQuestion: "numerical",
             q.MatchingQuestion: "matching",
-            q.OrderingQuestion: "matching",
             q.ShortTextQuestion: "shortanswer",
             q.ReflectionQuestion: "essay",
         }[type(question)]
@@ -237,12 +227,9 @@ def moodle_xml(bank: Bank, warn: Warn) -> str:
                 unit = ET.SubElement(units, "unit")
                 ET.SubElement(unit, "multiplier").text = "1"
                 ET.SubElement(unit, "unit_name").text = question.units
-        elif isinstance(question, q.MatchingQuestion | q.OrderingQuestion):
-            if isinstance(question, q.OrderingQuestion):
-                pairs = _ordering_pairs(question, "Moodle XML", warn)
-            else:
-                pairs = [(p.left, p.right) for p in question.pairs]
-                pairs += [("", extra) for extra in question.distractors]
+        elif isinstance(question, q.MatchingQuestion):
+            pairs = [(p.left, p.right) for p in question.pairs]
+            pairs += [("", extra) for extra in question.distractors]
             ET.SubElement(node, "shuffleanswers").text = "true"
             for left, right in pairs:
                 sub = _text(node, "subquestion", render(left) if left else "", html=True)
@@ -273,7 +260,7 @@ def gift(bank: Bank, warn: Warn) -> str:
     warn(f"{bank.lesson}: GIFT has no points per question; set them in the LMS")
     blocks = [f"$CATEGORY: $course$/mscpso-edu/{bank.lesson}"]
     for question in bank.questions:
-        question = _as_numeric(question, warn)
+        question = _for_lms(question, warn)
         head = f"::{_g(question.id)}:: {_g(question.prompt)}"
         if isinstance(question, q.SingleChoiceQuestion):
             body = " ".join(
@@ -292,13 +279,10 @@ def gift(bank: Bank, warn: Warn) -> str:
             body = "TRUE" if question.answer else "FALSE"
         elif isinstance(question, q.NumericQuestion):
             body = f"#{question.answer!r}:{_slack(question)!r}"
-        elif isinstance(question, q.MatchingQuestion | q.OrderingQuestion):
-            if isinstance(question, q.OrderingQuestion):
-                pairs = _ordering_pairs(question, "GIFT", warn)
-            else:
-                pairs = [(p.left, p.right) for p in question.pairs]
-                if question.distractors:
-                    warn(f"{question.id}: matching distractors left out (GIFT has none)")
+        elif isinstance(question, q.MatchingQuestion):
+            pairs = [(p.left, p.right) for p in question.pairs]
+            if question.distractors:
+                warn(f"{question.id}: matching distractors left out (GIFT has none)")
             body = " ".join(f"={_g(left)} -> {_g(right)}" for left, right in pairs)
         elif isinstance(question, q.ShortTextQuestion):
             body = " ".join(f"={_g(accepted)}" for accepted in question.accept)

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..quiz import questions as q
 from ..quiz.bank import Bank
+from ..quiz.kinds import kind_of
 from ..quiz.learner import learner_seed
 from ..quiz.submission import SCHEMA_NAME, SCHEMA_VERSION, bank_fingerprint, checksum_of
 
@@ -23,46 +24,12 @@ __all__ = ["correct_response", "synthetic_submission", "wrong_response"]
 
 def correct_response(question: q.Question) -> Any:
     """Return a fully correct response to ``question`` (a computed one must be drawn first)."""
-    if isinstance(question, q.SingleChoiceQuestion):
-        return next(choice.id for choice in question.choices if choice.correct)
-    if isinstance(question, q.MultipleChoiceQuestion):
-        return [choice.id for choice in question.choices if choice.correct]
-    if isinstance(question, q.TrueFalseQuestion):
-        return question.answer
-    if isinstance(question, q.NumericQuestion):
-        return question.answer
-    if isinstance(question, q.MatchingQuestion):
-        return {pair.left: pair.right for pair in question.pairs}
-    if isinstance(question, q.OrderingQuestion):
-        return [item.text for item in question.items]
-    if isinstance(question, q.ShortTextQuestion):
-        return question.accept[0]
-    if isinstance(question, q.ReflectionQuestion):
-        return "A synthetic reflection."
-    raise TypeError(f"no synthetic response for {question.type!r}")
+    return kind_of(question).correct_response(question)
 
 
 def wrong_response(question: q.Question, rng: np.random.Generator) -> Any:
     """Return a plausible wrong response (a random distractor where there is one)."""
-    if isinstance(question, q.SingleChoiceQuestion):
-        wrong = [choice.id for choice in question.choices if not choice.correct]
-        return wrong[int(rng.integers(len(wrong)))]
-    if isinstance(question, q.MultipleChoiceQuestion):
-        wrong = [choice.id for choice in question.choices if not choice.correct]
-        right = [choice.id for choice in question.choices if choice.correct]
-        return right[:-1] + wrong[: int(rng.integers(len(wrong) + 1))] if wrong else right[:-1]
-    if isinstance(question, q.TrueFalseQuestion):
-        return not question.answer
-    if isinstance(question, q.NumericQuestion):
-        return question.answer * 2.0 + 1.0
-    if isinstance(question, q.MatchingQuestion):
-        rights = [pair.right for pair in question.pairs]
-        return {pair.left: rights[i - 1] for i, pair in enumerate(question.pairs)}
-    if isinstance(question, q.OrderingQuestion):
-        return [item.text for item in reversed(question.items)]
-    if isinstance(question, q.ShortTextQuestion):
-        return "not the answer"
-    return correct_response(question)
+    return kind_of(question).wrong_response(question, rng)
 
 
 def synthetic_submission(

@@ -22,11 +22,10 @@ this layer.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -38,8 +37,8 @@ from ..paths import quizzes_dir
 from ..yamlfile import compose, decode
 from ..yamlfile import line_of as _line
 from . import questions as q
+from .kinds import bank_schema, kind_of
 from .released import released_questions
-from .textnorm import normalise_answer
 
 __all__ = [
     "BANK_SUFFIXES",
@@ -126,8 +125,11 @@ class Bank:
 
 @functools.cache
 def schema() -> dict[str, Any]:
-    """Return the published JSON Schema of a bank (``mscpso_edu/quiz/schema.json``)."""
-    return json.loads((files(__package__) / "schema.json").read_text(encoding="utf-8"))
+    """Return the JSON Schema of a bank: what every question has (``schema_base.json``) with each
+    type's fields from its module (:mod:`mscpso_edu.quiz.kinds`). ``schema.json`` publishes it
+    for editors; a test keeps the two the same."""
+    base = json.loads((files(__package__) / "schema_base.json").read_text(encoding="utf-8"))
+    return bank_schema(base)
 
 
 @functools.cache
@@ -270,19 +272,6 @@ def _schema_problems(data: Any, lines: Mapping[_Path, int], path: Path) -> list[
 # --- 4. meaning -------------------------------------------------------------------------------
 
 
-def _choice_ids(raw: list[dict[str, Any]]) -> list[str]:
-    # A choice's id defaults to a digest of its text: stable when choices are reordered, and
-    # telling nothing about which choice is right (a position letter would, in a released bank).
-    return [
-        choice.get("id") or "c" + hashlib.sha256(choice["text"].encode("utf-8")).hexdigest()[:8]
-        for choice in raw
-    ]
-
-
-#: Words an explicit choice id may not contain, since ids are shown in a student copy.
-_TELLING_ID_RE = re.compile(r"(correct|right|wrong|true|false|answer|key)", re.I)
-
-
 def _common(raw: Mapping[str, Any], line: int | None) -> dict[str, Any]:
     return {
         "id": raw["id"],
@@ -299,61 +288,7 @@ def _common(raw: Mapping[str, Any], line: int | None) -> dict[str, Any]:
 
 
 def _build_question(raw: Mapping[str, Any], line: int | None) -> q.Question:
-    kind = raw["type"]
-    common = _common(raw, line)
-    if kind in ("single", "multiple"):
-        ids = _choice_ids(raw["choices"])
-        choices = tuple(
-            q.Choice(id=cid, text=c["text"], correct=bool(c.get("correct")), feedback=c["feedback"])
-            for cid, c in zip(ids, raw["choices"], strict=True)
-        )
-        cls = q.SingleChoiceQuestion if kind == "single" else q.MultipleChoiceQuestion
-        return cls(choices=choices, **common)
-    if kind == "true_false":
-        return q.TrueFalseQuestion(
-            answer=raw["answer"],
-            feedback_true=raw["feedback_true"],
-            feedback_false=raw["feedback_false"],
-            **common,
-        )
-    tolerances = {
-        "tolerance": float(raw.get("tolerance", 0.0)),
-        "relative_tolerance": float(raw.get("relative_tolerance", 0.0)),
-        "units": raw.get("units", ""),
-    }
-    if kind == "numeric":
-        mistakes = tuple(
-            q.Mistake(float(m["answer"]), m["feedback"]) for m in raw.get("mistakes", ())
-        )
-        return q.NumericQuestion(
-            answer=float(raw["answer"]), mistakes=mistakes, **tolerances, **common
-        )
-    if kind == "computed":
-        return q.ComputedQuestion(computation=raw["computation"], **tolerances, **common)
-    if kind == "matching":
-        pairs = tuple(q.MatchPair(p["left"], p["right"], p["feedback"]) for p in raw["pairs"])
-        return q.MatchingQuestion(
-            pairs=pairs, distractors=tuple(raw.get("distractors", ())), **common
-        )
-    if kind == "ordering":
-        items = tuple(q.OrderItem(s["text"], s["feedback"]) for s in raw["steps"])
-        return q.OrderingQuestion(items=items, **common)
-    if kind == "short_text":
-        mistakes = tuple(q.Mistake(m["answer"], m["feedback"]) for m in raw.get("mistakes", ()))
-        return q.ShortTextQuestion(accept=tuple(raw["accept"]), mistakes=mistakes, **common)
-    if kind == "reflection":
-        return q.ReflectionQuestion(guidance=raw.get("guidance", ""), **common)
-    raise CourseError(f"unknown question type {kind!r}")  # pragma: no cover - schema stops it
-
-
-def _duplicates(values: Iterable[Any]) -> list[Any]:
-    seen: set[Any] = set()
-    repeated = []
-    for value in values:
-        if value in seen and value not in repeated:
-            repeated.append(value)
-        seen.add(value)
-    return repeated
+    return kind_of(raw["type"]).build(raw, _common(raw, line))
 
 
 def _meaning_problems(
@@ -400,81 +335,9 @@ def _meaning_problems(
             value = raw.get(name)
             if isinstance(value, float) and not math.isfinite(value):
                 problem((*here, name), f"must be a finite number, found {value!r}")
-        kind = raw["type"]
-        if kind in ("single", "multiple"):
-            correct = [c for c in raw["choices"] if c.get("correct")]
-            if kind == "single" and len(correct) != 1:
-                problem(
-                    (*here, "choices"),
-                    f"a single-choice question needs exactly one choice with 'correct: true', "
-                    f"found {len(correct)}",
-                )
-            if kind == "multiple" and not correct:
-                problem((*here, "choices"), "no choice is marked 'correct: true'")
-            for cid in _duplicates(_choice_ids(raw["choices"])):
-                problem((*here, "choices"), f"duplicate choice id {cid!r}")
-            for index, choice in enumerate(raw["choices"]):
-                if _TELLING_ID_RE.search(choice.get("id", "")):
-                    problem(
-                        (*here, "choices", index, "id"),
-                        f"choice id {choice['id']!r} gives the key away in a student copy; name "
-                        "the choice by its content",
-                    )
-            for text in _duplicates(c["text"] for c in raw["choices"]):
-                problem((*here, "choices"), f"two choices have the same text {text!r}")
-        elif kind == "matching":
-            for text in _duplicates(p["left"] for p in raw["pairs"]):
-                problem((*here, "pairs"), f"left item {text!r} appears twice")
-            rights = [p["right"] for p in raw["pairs"]]
-            for text in _duplicates([*rights, *raw.get("distractors", ())]):
-                problem((*here, "pairs"), f"right item {text!r} appears twice")
-        elif kind == "ordering":
-            for text in _duplicates(s["text"] for s in raw["steps"]):
-                problem((*here, "steps"), f"step {text!r} appears twice")
-        elif kind == "short_text":
-            accepted = {normalise_answer(a) for a in raw["accept"]}
-            if "" in accepted:
-                problem((*here, "accept"), "an accepted answer is only spaces or punctuation")
-            for m_index, mistake in enumerate(raw.get("mistakes", ())):
-                if normalise_answer(mistake["answer"]) in accepted:
-                    problem(
-                        (*here, "mistakes", m_index),
-                        f"mistake {mistake['answer']!r} is also an accepted answer",
-                    )
-        elif kind == "computed":
-            problems.extend(_computed_problems(data, raw, here, lines, path))
-    return problems
-
-
-def _computed_problems(
-    data: Mapping[str, Any],
-    raw: Mapping[str, Any],
-    here: _Path,
-    lines: Mapping[_Path, int],
-    path: Path,
-) -> list[Problem]:
-    from . import computed
-
-    place = _describe(data, here)
-    name = raw["computation"]
-    try:
-        drawn = computed.draw(name, 0)
-    except CourseError as error:
-        return [
-            Problem(str(path), _line(lines, (*here, "computation")), f"{place}: {error.message}")
-        ]
-    available = {*drawn.parameters, "answer"}
-    problems = []
-    for key in ("prompt", "explanation"):
-        for unknown in sorted(q.template_names(raw[key]) - available):
-            problems.append(
-                Problem(
-                    str(path),
-                    _line(lines, (*here, key)),
-                    f"{place}: placeholder {{{{{unknown}}}}} is not given by computation {name!r} "
-                    f"(it gives: {', '.join(sorted(available))})",
-                )
-            )
+        kind_of(raw["type"]).check(
+            raw, lambda where, message, here=here: problem((*here, *where), message)
+        )
     return problems
 
 

@@ -24,9 +24,9 @@ from typing import Any
 from ..errors import CourseError
 from . import questions as q
 from .bank import Bank, load_bank
+from .kinds import kind_of
 from .markup import cite_ids, render, render_inline
-from .released import HashedNumericQuestion, HashedShortTextQuestion
-from .shuffle import ordering_display, seed_for, shuffled
+from .shuffle import seed_for
 
 __all__ = ["question_html", "static_html"]
 
@@ -40,53 +40,6 @@ def _cite(ref_id: str) -> str:
         return ref_id
 
 
-def _items(texts: Sequence[str], tag: str = "ul") -> str:
-    return f"<{tag}>" + "".join(f"<li>{render_inline(t)}</li>" for t in texts) + f"</{tag}>"
-
-
-_NOT_IN_COPY = (
-    "<p><em>This copy does not hold the answer: check yours in the quiz in JupyterLab.</em></p>"
-)
-
-
-def _options_and_answer(question: q.Question, seed: int) -> tuple[str, str]:
-    """The question's options as HTML, and its answer as HTML."""
-    if isinstance(question, q.SingleChoiceQuestion | q.MultipleChoiceQuestion):
-        options = _items([c.text for c in shuffled(question.choices, seed)])
-        right = [c.text for c in question.choices if c.correct]
-        lead = "Correct answer" if len(right) == 1 else "Correct answers"
-        return options, f"<p><strong>{lead}:</strong></p>{_items(right)}"
-    if isinstance(question, q.TrueFalseQuestion):
-        return "<p>True or false?</p>", f"<p><strong>Answer:</strong> {question.answer}</p>"
-    if isinstance(question, HashedNumericQuestion | HashedShortTextQuestion):
-        return "", _NOT_IN_COPY
-    if isinstance(question, q.NumericQuestion):
-        units = f" {render_inline(question.units)}" if question.units else ""
-        value = f"{question.answer:g}"
-        return "", f"<p><strong>Answer:</strong> {html.escape(value)}{units}</p>"
-    if isinstance(question, q.MatchingQuestion):
-        options = (
-            "<p>Match each of these:</p>"
-            + _items([pair.left for pair in question.pairs])
-            + "<p>to one of:</p>"
-            + _items(shuffled(question.right_options, seed))
-        )
-        pairs = [f"{pair.left} → {pair.right}" for pair in question.pairs]
-        return options, f"<p><strong>Matches:</strong></p>{_items(pairs)}"
-    if isinstance(question, q.OrderingQuestion):
-        steps = ordering_display([item.text for item in question.items], seed)
-        options = "<p>Put these in order:</p>" + _items(steps)
-        return options, "<p><strong>Order:</strong></p>" + _items(
-            [item.text for item in question.items], "ol"
-        )
-    if isinstance(question, q.ShortTextQuestion):
-        return "", f"<p><strong>Accepted answer:</strong> {render_inline(question.accept[0])}</p>"
-    if isinstance(question, q.ReflectionQuestion):
-        guidance = render(question.guidance) if question.guidance else ""
-        return "<p>Write a few sentences (not graded).</p>", guidance
-    raise CourseError(f"question {question.id!r}: no static form for type {question.type!r}")
-
-
 def question_html(question: q.Question, number: int, *, exam: bool = False, seed: int = 0) -> str:
     """One question as an HTML ``<section>`` with its answer behind a ``<details>`` toggle.
 
@@ -95,7 +48,7 @@ def question_html(question: q.Question, number: int, *, exam: bool = False, seed
     """
     if isinstance(question, q.ComputedQuestion):
         question = question.for_seed(0)
-    options, answer = _options_and_answer(question, seed)
+    options, answer = kind_of(question).static_parts(question, seed)
     points = f"{question.points:g} point{'s' if question.points != 1 else ''}"
     if isinstance(question, q.ReflectionQuestion):
         points = "not graded"

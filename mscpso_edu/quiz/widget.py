@@ -28,16 +28,13 @@ import ipywidgets as widgets
 from ..errors import CourseError
 from . import questions as q
 from .bank import Bank, load_bank
+from .kinds import kind_of
 from .learner import learner_id, learner_seed
-from .markup import cite_ids, plain, render, render_inline
-from .shuffle import ordering_display, shuffled
+from .markup import cite_ids, render, render_inline
 from .store import ProgressStore
 from .submission import build_submission, hand_in
 
 __all__ = ["QuestionPanel", "QuizWidget", "check", "show"]
-
-_WIDE = {"description_width": "initial"}
-_CHOOSE = "(choose)"
 
 
 def _cite(ref_id: str) -> str:
@@ -139,77 +136,13 @@ class QuestionPanel:
     # --- controls ------------------------------------------------------------------------------
 
     def _build_control(self, question: q.Question, seed: int) -> widgets.Widget:
-        if isinstance(question, q.SingleChoiceQuestion):
-            options = [(plain(c.text), c.id) for c in shuffled(question.choices, seed)]
-            return widgets.RadioButtons(
-                options=options, value=None, description="Answer", layout={"width": "auto"}
-            )
-        if isinstance(question, q.MultipleChoiceQuestion):
-            for choice in shuffled(question.choices, seed):
-                self.inputs[choice.id] = widgets.Checkbox(
-                    value=False, description=plain(choice.text), indent=False, style=_WIDE
-                )
-            return widgets.VBox(list(self.inputs.values()))
-        if isinstance(question, q.TrueFalseQuestion):
-            return widgets.RadioButtons(
-                options=[("True", True), ("False", False)], value=None, description="Answer"
-            )
-        if isinstance(question, q.NumericQuestion):
-            units = f" ({question.units})" if question.units else ""
-            return widgets.Text(
-                value="",
-                description=f"Answer{units}",
-                placeholder="a number, e.g. 12.5",
-                continuous_update=False,
-                style=_WIDE,
-            )
-        if isinstance(question, q.MatchingQuestion):
-            rights = shuffled(question.right_options, seed)
-            for pair in question.pairs:
-                self.inputs[pair.left] = widgets.Dropdown(
-                    options=[(_CHOOSE, None), *((plain(r), r) for r in rights)],
-                    value=None,
-                    description=plain(pair.left),
-                    style=_WIDE,
-                    layout={"width": "auto"},
-                )
-            return widgets.VBox(list(self.inputs.values()))
-        if isinstance(question, q.OrderingQuestion):
-            steps = ordering_display([item.text for item in question.items], seed)
-            for number in range(1, len(question.items) + 1):
-                self.inputs[number] = widgets.Dropdown(
-                    options=[(_CHOOSE, None), *((plain(s), s) for s in steps)],
-                    value=None,
-                    description=f"Step {number}",
-                    style=_WIDE,
-                    layout={"width": "auto"},
-                )
-            return widgets.VBox(list(self.inputs.values()))
-        if isinstance(question, q.ShortTextQuestion):
-            return widgets.Text(
-                value="", description="Answer", placeholder="type your answer", style=_WIDE
-            )
-        if isinstance(question, q.ReflectionQuestion):
-            return widgets.Textarea(
-                value="",
-                description="Your text",
-                placeholder="write a few sentences; saved with your progress, not graded",
-                rows=6,
-                style=_WIDE,
-                layout={"width": "95%"},
-            )
-        raise CourseError(f"question {question.id!r}: no widget for type {question.type!r}")
+        # Each type draws its own control (mscpso_edu.quiz.kinds), filling self.inputs if it has
+        # several parts.
+        return kind_of(question).control(self, question, seed)
 
     def response(self) -> Any:
         """Return the response the controls currently hold, in the form :func:`grade` takes."""
-        question = self.question
-        if isinstance(question, q.MultipleChoiceQuestion):
-            return [cid for cid, box in self.inputs.items() if box.value]
-        if isinstance(question, q.MatchingQuestion):
-            return {left: box.value for left, box in self.inputs.items()}
-        if isinstance(question, q.OrderingQuestion):
-            return [box.value for box in self.inputs.values()]
-        return self.control.value
+        return kind_of(self.question).response(self)
 
     @property
     def exam(self) -> bool:

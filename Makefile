@@ -16,6 +16,7 @@ STAMP := $(VENV)/.installed-learner
 DEV_STAMP := $(VENV)/.installed-dev
 EXTRAS := instructor,test,hub,e2e,site
 PYTEST_ARGS ?=
+TEST_WORKERS ?= 2
 
 .PHONY: lab test test-quick lint bench clean site
 
@@ -33,16 +34,24 @@ lab: $(STAMP)
 	$(BIN)/mscpso-edu lab
 
 # Tests never write to the user's home: progress, Jupyter and IPython folders live in a temporary
-# folder that is removed afterwards.
+# folder that is removed afterwards; the results cache (MSCPSO_EDU_CACHE) is shared by the whole
+# run, so a figure computed by one lesson's nbval run is read by the browser and site runs.
+# Unit tests and lessons run on two workers (pytest-xdist; a notebook's cells stay together in one
+# kernel with --dist loadscope); the browser and hub tests then run one at a time, as they start
+# servers of their own. Both parts always run; the target fails if either does.
 test: $(DEV_STAMP)
 	@scripts/install-test-tools $(VENV)
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	export PATH="$(CURDIR)/$(VENV)/node/node_modules/.bin:$$PATH" MPLBACKEND=Agg MSCPSO_EDU_HOME="$$tmp/home" MSCPSO_EDU_CACHE="$$tmp/cache" \
+	       MSCPSO_EDU_EXECUTED="$$tmp/executed" \
 	       JUPYTER_CONFIG_DIR="$$tmp/jupyter/config" JUPYTER_DATA_DIR="$$tmp/jupyter/data" \
 	       JUPYTER_RUNTIME_DIR="$$tmp/jupyter/runtime" IPYTHONDIR="$$tmp/ipython" \
 	       JUPYTER_PLATFORM_DIRS=1 PYDEVD_DISABLE_FILE_VALIDATION=1 && \
-	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS) tests lessons \
-	    --nbval-lax --nbval-current-env --nbval-cell-timeout=600
+	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS) -m "not e2e and not hub" \
+	    -n $(TEST_WORKERS) --dist loadscope tests lessons \
+	    --nbval-lax --nbval-current-env --nbval-cell-timeout=600; first=$$?; \
+	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS) -m "e2e or hub" tests; second=$$?; \
+	test $$first -eq 0 && test $$second -eq 0
 
 # Unit tests only (no notebooks, no browser): a quick loop while editing.
 test-quick: $(DEV_STAMP)
@@ -55,6 +64,7 @@ test-quick: $(DEV_STAMP)
 site: $(DEV_STAMP)
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	export MPLBACKEND=Agg MSCPSO_EDU_HOME="$$tmp/home" MSCPSO_EDU_CACHE="$$tmp/cache" \
+	       MSCPSO_EDU_EXECUTED="$$tmp/executed" \
 	       JUPYTER_CONFIG_DIR="$$tmp/jupyter/config" JUPYTER_DATA_DIR="$$tmp/jupyter/data" \
 	       JUPYTER_RUNTIME_DIR="$$tmp/jupyter/runtime" IPYTHONDIR="$$tmp/ipython" \
 	       JUPYTER_PLATFORM_DIRS=1 PYDEVD_DISABLE_FILE_VALIDATION=1 && \

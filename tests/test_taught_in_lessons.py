@@ -2,8 +2,9 @@
 
 A bank may only ask what the lesson itself shows: in its text or in the outputs of its cells
 (facts rendered from the knowledge base, model read-outs, explorer stills), not only in the bank or
-the knowledge base. Each lesson is executed once in a fresh kernel (as a learner would run it)
-and its markdown and outputs are searched. Numbers match when they agree within the question's
+the knowledge base. Each lesson is executed once in a fresh kernel (as a learner would run it;
+``executed_lessons`` shares the executed notebook with the site build) and its markdown and
+outputs are searched. Numbers match when they agree within the question's
 tolerance, whatever their notation (``27,000``, ``27 000``, "seven"); words match after the
 banks' own answer normalisation.
 
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from executed_lessons import executed_lesson
 
 from mscpso_edu.knowledge._support import quote_numbers
 from mscpso_edu.paths import lessons_dir, quizzes_dir
@@ -49,16 +51,7 @@ def _questions() -> list[tuple[str, q.Question]]:
 @cache
 def _taught(slug: str) -> str:
     """Return the markdown and the outputs of the executed lesson ``slug`` as one text."""
-    from nbclient import NotebookClient
-
-    path = lessons_dir() / f"{slug}.ipynb"
-    notebook = nbformat.read(path, as_version=4)
-    NotebookClient(
-        notebook,
-        timeout=600,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-    ).execute()
+    notebook = nbformat.read(executed_lesson(slug), as_version=4)  # executed once per test run
     parts: list[str] = []
     for cell in notebook.cells:
         if cell.cell_type == "markdown":

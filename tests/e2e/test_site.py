@@ -1,9 +1,13 @@
 """The static website: built offline with Jupyter Book 1, every lesson page opened in Chromium.
 
-The build is the one ``make site`` runs (same config and table of contents), into a temporary
-folder. Each lesson page must show executed outputs with no traceback, figures with alt text, the
-"Run this lesson" box with a working notebook download, and the quiz with its answers hidden
-until the reader opens them; axe-core checks the article (our content).
+The build is the one ``make site`` runs (same table of contents and configuration), into a
+temporary folder, with one difference that saves running every lesson yet again: the lessons are
+the notebooks this test run already executed top to bottom in a fresh kernel (``executed_lessons``,
+shared with the taught-in-lessons check), so Jupyter Book renders their outputs instead of
+executing them itself (``execute_notebooks: off``). Each lesson page must show executed outputs
+with no traceback, figures with alt text, the "Run this lesson" box with a working notebook
+download, and the quiz with its answers hidden until the reader opens them; axe-core checks the
+article (our content).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from e2e_support import (
     LESSONS,
     REPO,
@@ -25,6 +30,7 @@ from e2e_support import (
     private_env,
     write_findings,
 )
+from executed_lessons import executed_lesson
 
 pytestmark = pytest.mark.e2e
 
@@ -36,13 +42,22 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Build the site (as ``make site`` does) and serve it on a loopback port."""
     pytest.importorskip("jupyter_book", reason="install the site extra: pip install -e '.[site]'")
     root = tmp_path_factory.mktemp("site")
+    # The book as make site builds it, with the executed lessons in place of the clean ones.
+    source = root / "book"
+    shutil.copytree(REPO / "site", source / "site", ignore=shutil.ignore_patterns("_build"))
+    (source / "lessons").mkdir()
+    for lesson in LESSONS:
+        shutil.copy(executed_lesson(lesson.stem), source / "lessons" / lesson.name)
+    config = yaml.safe_load((REPO / "site" / "_config.yml").read_text(encoding="utf-8"))
+    config["execute"]["execute_notebooks"] = "off"
+    (source / "site" / "_config.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     book = Path(sys.executable).parent / "jupyter-book"
     command = [
-        str(book), "build", str(REPO), "--config", "site/_config.yml", "--toc", "site/_toc.yml",
+        str(book), "build", str(source), "--config", "site/_config.yml", "--toc", "site/_toc.yml",
         "--path-output", str(root),
     ]  # fmt: skip
     result = subprocess.run(
-        command, cwd=REPO, env=private_env(root / "env"), capture_output=True, text=True,
+        command, cwd=source, env=private_env(root / "env"), capture_output=True, text=True,
         timeout=BUILD_S,
     )  # fmt: skip
     log = result.stdout + result.stderr

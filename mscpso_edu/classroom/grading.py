@@ -304,13 +304,13 @@ def submission_files(paths: Iterable[str | Path]) -> list[Path]:
     seen: set[str] = set()
     for given in map(Path, paths):
         if given.is_dir():
+            folder = os.path.normpath(os.path.abspath(given))
             with os.scandir(given) as entries:
                 names = sorted(e.name for e in entries if e.name.endswith(".json"))
-            found = [given / name for name in names]
+            found = [(os.path.join(folder, name), given / name) for name in names]
         else:
-            found = [given]
-        for path in found:
-            identity = os.path.normpath(os.path.abspath(path))
+            found = [(os.path.normpath(os.path.abspath(given)), given)]
+        for identity, path in found:
             if identity not in seen:
                 seen.add(identity)
                 files.append(path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 import re
 
@@ -84,6 +85,22 @@ def test_isct_summary_states_the_three_criteria_and_cites_them():
     assert "osteoblasts, adipocytes, chondroblasts" in text
     assert "\n[Dominici 2006]" in text
     assert knowledge.isct_summary(naming=True).splitlines()[0].endswith("[Horwitz 2005]")
+
+
+def test_isct_summary_quotes_the_criteria_and_says_when_the_cut_offs_are_unquoted():
+    criteria = knowledge.load().isct_criteria
+    text = knowledge.isct_summary()
+    # The three criteria carry the abstract's words.
+    assert "Second, MSC must express CD105, CD73 and CD90" in text
+    unquoted = (
+        f"the abstract names the markers but not the {criteria.min_positive_percent:g}% and "
+        f"{criteria.max_negative_percent:g}% cut-offs"
+    )
+    if criteria.threshold_support:
+        assert unquoted not in text
+        assert html.escape(criteria.threshold_support[0].quote) in text
+    else:
+        assert unquoted in text
 
 
 def test_source_notes_list_every_source_and_every_note():

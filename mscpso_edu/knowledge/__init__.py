@@ -494,6 +494,16 @@ def isct_summary(naming: bool = False) -> MarkdownText:
     ]
     if criteria.support:
         lines += ["", support_details(criteria.support)]
+    if criteria.threshold_support:
+        lines += ["", support_details(criteria.threshold_support)]
+    else:
+        lines += [
+            "",
+            f"*Not yet quoted:* the abstract names the markers but not the "
+            f"{criteria.min_positive_percent:g}% and {criteria.max_negative_percent:g}% "
+            "cut-offs; they are in the position statement's full text, which the course has "
+            "not been able to read, so no quote for them is shown here.",
+        ]
     return MarkdownText("\n".join(lines))
 
 

@@ -229,7 +229,12 @@ class MscSource:
 
 @dataclass(frozen=True)
 class IsctCriteria:
-    """The ISCT minimal criteria (Dominici 2006) as thresholds."""
+    """The ISCT minimal criteria (Dominici 2006) as thresholds.
+
+    ``support`` quotes the three criteria (adherence, markers, differentiation); the percentage
+    cut-offs are a claim of their own, cited to ``threshold_refs`` and quoted in
+    ``threshold_support`` (empty while no readable source for them has been quoted).
+    """
 
     ref: str
     plastic_adherent: bool
@@ -242,6 +247,8 @@ class IsctCriteria:
     naming_ref: str
     support: tuple[Support, ...] = ()
     naming_support: tuple[Support, ...] = ()
+    threshold_refs: tuple[str, ...] = ()
+    threshold_support: tuple[Support, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -759,23 +766,40 @@ def _read_isct(reader: _Reader, data: Any, uses: _RefUse) -> IsctCriteria | None
         reader.problem(1, "expected a top-level 'isct_criteria:' mapping")
         return None
     entry = data["isct_criteria"]
-    required = ("ref", "plastic_adherent", "positive", "negative", "differentiation", "naming")
+    required = (
+        "ref",
+        "plastic_adherent",
+        "positive",
+        "negative",
+        "thresholds",
+        "differentiation",
+        "naming",
+    )
     if not reader.check_keys(entry, required, _SUPPORT_KEYS):
         return None
     uses.add(reader, entry, "ref", [entry["ref"]])
     naming = entry["naming"]
     positive, negative = entry["positive"], entry["negative"]
+    thresholds = entry["thresholds"]
     try:
         uses.add(reader, naming, "ref", [naming["ref"]])
+        threshold_refs = tuple(str(r) for r in thresholds["refs"])
+        uses.add(reader, thresholds, "refs", list(threshold_refs))
         support = _support(entry, uses, reader)
         naming_support = _support(naming, uses, reader)
+        threshold_support = _support(thresholds, uses, reader)
         criteria = (
-            f"Plastic-adherent; at least {positive['min_percent']}% express "
-            f"{', '.join(positive['markers'])}; at most {negative['max_percent']}% express "
+            f"Plastic-adherent; express {', '.join(positive['markers'])}; lack "
             f"{', '.join(negative['markers'])}; differentiate into "
             f"{', '.join(entry['differentiation'])}."
         )
+        cutoffs = (
+            f"At least {positive['min_percent']}% of the cells express "
+            f"{', '.join(positive['markers'])}; at most {negative['max_percent']}% express "
+            f"{', '.join(negative['markers'])}."
+        )
         _claim(reader, entry, "ISCT criteria", criteria, [entry["ref"]], support)
+        _claim(reader, thresholds, "ISCT thresholds", cutoffs, threshold_refs, threshold_support)
         _claim(reader, naming, "ISCT naming", str(naming["text"]), [naming["ref"]], naming_support)
         return IsctCriteria(
             ref=str(entry["ref"]),
@@ -789,6 +813,8 @@ def _read_isct(reader: _Reader, data: Any, uses: _RefUse) -> IsctCriteria | None
             naming_ref=str(naming["ref"]),
             support=support,
             naming_support=naming_support,
+            threshold_refs=threshold_refs,
+            threshold_support=threshold_support,
         )
     except (KeyError, TypeError, ValueError) as error:
         reader.problem(entry.line, f"ISCT criteria incomplete or malformed: {error}")

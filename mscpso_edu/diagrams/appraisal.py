@@ -32,7 +32,13 @@ def consort_flow(fact_id: str = "yao_flow", ax: Axes | None = None) -> Drawn:
     fact_id
         A cited fact counting participants at each stage (default: the adipose-MSC pilot).
     ax
-        Axes to draw on; a new 6.5 x 5 inch figure when ``None``.
+        Axes to draw on; a new 6.5 x 4.6 inch figure when ``None``.
+
+    Returns
+    -------
+    Drawn
+        The figure, the boxes, their labels and the arrows, and an alt text that gives every
+        stage's count and the share of enrolled participants who reached the last stage.
     """
     stages = appraisal.trial_flow(fact_id)
     ref = knowledge.fact(fact_id).refs[0]
@@ -130,6 +136,17 @@ def response_calibration(ax: Axes | None = None) -> Drawn:
     Grey dots are placebo arms and blue dots biologic arms of phase 3 randomised trials; green
     dots with bars are the single-arm MSC studies. Endpoints differ (PASI 40, 50, 75, 90), and
     each row says which; a lower bar (PASI 40) is easier to reach than a higher one (PASI 75).
+
+    Parameters
+    ----------
+    ax
+        Axes to draw on; a new 8.5 x 4.6 inch figure when ``None``.
+
+    Returns
+    -------
+    Drawn
+        The figure, the points, the interval bars and the row labels, and an alt text listing
+        every rate with its endpoint (and n and interval for the single-arm studies).
     """
     rates = (*appraisal.response_rates(), *appraisal.anchor_rates())
     with course_style():

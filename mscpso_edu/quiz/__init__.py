@@ -16,11 +16,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .questions import QUESTION_TYPES, Question, ResponseError, Result, grade
-
 if TYPE_CHECKING:  # pragma: no cover
     from .bank import Bank
     from .mastery_map import ProgressView
+    from .questions import QUESTION_TYPES, Question, ResponseError, Result, grade
     from .review_widget import ReviewSession
     from .widget import QuizWidget
 
@@ -124,9 +123,18 @@ def review(**options: Any) -> ReviewSession:
     return _review(**options)
 
 
+# Imported on first use, so that `mscpso-edu --help` (whose learner commands live in this
+# package) does not load every question type.
+_FROM_QUESTIONS = ("QUESTION_TYPES", "Question", "ResponseError", "Result", "grade")
+
+
 def __getattr__(name: str) -> Any:
     if name == "Bank":
         from .bank import Bank
 
         return Bank
+    if name in _FROM_QUESTIONS:
+        from . import questions
+
+        return getattr(questions, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

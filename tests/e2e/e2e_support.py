@@ -43,6 +43,34 @@ CHROMIUM_ARGS = [
 #: The machine CI runs on has two cores shared with the kernel and the server: be patient.
 SERVER_START_S = 180
 LESSON_RUN_S = 900
+#: A Run All fails only when no further cell has finished for this long (not after a fixed
+#: total): a busy machine makes the run slower, not stuck.
+RUN_STALL_S = 240
+
+
+def wait_while_progressing(page, done_js: str, progress_js: str, stall_s: float) -> None:
+    """Poll ``done_js`` until it is true, failing only if ``progress_js`` stops changing.
+
+    ``progress_js`` returns something that changes while the work advances (e.g. how many cells
+    have finished). The wait has no total budget: it lasts as long as progress keeps coming, and
+    fails with what was last seen after ``stall_s`` seconds without any.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    last = page.evaluate(progress_js)
+    deadline = time.monotonic() + stall_s
+    while True:
+        try:  # returns as soon as it is done; otherwise look at the progress every 2 s
+            page.wait_for_function(done_js, timeout=2000, polling=250)
+            return
+        except PlaywrightTimeout:
+            pass
+        now = page.evaluate(progress_js)
+        if now != last:
+            last, deadline = now, time.monotonic() + stall_s
+        elif time.monotonic() > deadline:
+            raise AssertionError(f"no progress for {stall_s:.0f} s (last seen: {last!r})")
+
 
 # JupyterLab user settings for the test server: no autosave (the copied lessons stay clean and
 # nothing races the test), no news or update checks (no network), and every cell in the DOM

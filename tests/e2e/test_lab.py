@@ -14,7 +14,13 @@ import json
 from pathlib import Path
 
 import pytest
-from e2e_support import LESSON_RUN_S, LESSONS, axe_findings, write_findings
+from e2e_support import (
+    LESSONS,
+    RUN_STALL_S,
+    axe_findings,
+    wait_while_progressing,
+    write_findings,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -38,6 +44,10 @@ RUN_FINISHED = """() => {
     '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]');
   return ran === prompts.length || (ran > 0 && !!failed);
 }"""
+
+# What a Run All has done so far: the prompts of the code cells ([*] running, [n] finished).
+RUN_PROGRESS = """() => [...window.jupyterapp.shell.currentWidget.node
+    .querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(p => p.textContent.trim()).join(' ')"""
 
 # Each explorer is an ipywidgets VBox whose figure is a PNG <img> in an HTML widget.
 EXPLORERS = """() => [...window.jupyterapp.shell.currentWidget.node
@@ -155,7 +165,7 @@ def test_lesson_runs_and_responds_in_jupyterlab(context, lab_server, screenshots
         # Run the whole lesson from the menu, as the README tells a learner to.
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-        page.wait_for_function(RUN_FINISHED, timeout=LESSON_RUN_S * 1000, polling=500)
+        wait_while_progressing(page, RUN_FINISHED, RUN_PROGRESS, RUN_STALL_S)
 
         errors = error_outputs(page)
         assert not errors, f"{lesson.name} shows errors:\n" + "\n---\n".join(errors)

@@ -12,7 +12,8 @@ import re
 import time
 
 import pytest
-from test_lab import KERNEL_READY, RUN_FINISHED, error_outputs
+from e2e_support import RUN_STALL_S, wait_while_progressing
+from test_lab import KERNEL_READY, RUN_FINISHED, RUN_PROGRESS, error_outputs
 
 from mscpso_edu.quiz.store import ProgressStore
 
@@ -47,7 +48,7 @@ def test_a_review_question_answered_shows_feedback_and_the_next_due_date(
         page.wait_for_function(KERNEL_READY, timeout=180_000)
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-        page.wait_for_function(RUN_FINISHED, timeout=900_000, polling=500)
+        wait_while_progressing(page, RUN_FINISHED, RUN_PROGRESS, RUN_STALL_S)
         errors = error_outputs(page)
         assert not errors, "lesson 12 shows errors:\n" + "\n---\n".join(errors)
 

@@ -11,14 +11,14 @@ the clinical evidence), :mod:`~mscpso_edu.diagrams.intro` (lessons 01-02: preval
 kinetics, MSC sources) and :mod:`~mscpso_edu.diagrams.skin` (skin-circuit model figures of lessons
 03-07), :mod:`~mscpso_edu.diagrams.histology` (lessons 01, 03, 04: a schematic normal and psoriatic
 epidermis), :mod:`~mscpso_edu.diagrams.phase` (lesson 01: a worked phase-plane reading),
-:mod:`~mscpso_edu.diagrams.appraisal` (lesson 08: participant flow and single-arm results beside
-randomised anchors) and :mod:`~mscpso_edu.diagrams.memory` (lesson 12: the review scheduler's
-forgetting curves).
+:mod:`~mscpso_edu.diagrams.appraisal` (lesson 08: participant flow, single-arm results beside
+randomised anchors, a forest plot of the pooled trials) and :mod:`~mscpso_edu.diagrams.memory`
+(lesson 12: the review scheduler's forgetting curves).
 """
 
 from __future__ import annotations
 
-from .appraisal import consort_flow, response_calibration
+from .appraisal import consort_flow, forest_plot, response_calibration
 from .core import (
     CIRCUIT_LAYERS,
     EDGE_STYLES,
@@ -57,6 +57,7 @@ __all__ = [
     "epidermis",
     "evidence",
     "extent",
+    "forest_plot",
     "forgetting_curves",
     "keratinocyte_compartments",
     "keratinocyte_kinetics",

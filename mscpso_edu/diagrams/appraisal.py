@@ -1,4 +1,4 @@
-"""Figures for appraising a study (lesson 08): a participant-flow diagram and a calibration plot.
+"""Figures for appraising a study (lesson 08): participant flow, calibration plot, forest plot.
 
 Both are drawn from cited numbers (:mod:`mscpso_edu.models.appraisal` reads them from the knowledge
 base). Like every diagram function they take ``ax=None`` and return a :class:`~.core.Drawn` with
@@ -8,14 +8,14 @@ the artists and an alt text generated from the data.
 from __future__ import annotations
 
 from matplotlib.axes import Axes
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Polygon
 
 from .. import knowledge
 from ..models import appraisal
 from ..style import OKABE_ITO, ROLE_COLOURS, course_style
 from .core import Drawn, new_axes
 
-__all__ = ["consort_flow", "response_calibration"]
+__all__ = ["consort_flow", "forest_plot", "response_calibration"]
 
 _ARM_COLOURS = {
     "placebo": ROLE_COLOURS["neutral"],
@@ -179,3 +179,75 @@ def response_calibration(ax: Axes | None = None) -> Drawn:
         "have wide intervals and use lower or different endpoints."
     )
     return Drawn(fig, ax, {"points": points, "interval_bars": bars, "row_labels": labels}, alt)
+
+
+def forest_plot(pooled: appraisal.PooledRate | None = None, ax: Axes | None = None) -> Drawn:
+    """Draw a forest plot: each study's rate with its 95% interval, and the random-effects pool.
+
+    Parameters
+    ----------
+    pooled
+        A pool from :func:`~mscpso_edu.models.appraisal.pool_response_rates`; by default the
+        single-arm MSC trials of the knowledge base.
+    ax
+        Axes to draw on; a new figure when ``None``.
+
+    Returns
+    -------
+    Drawn
+        Artists ``points`` (one square per study, sized by its random-effects weight),
+        ``interval_bars``, ``pool_diamond``, ``hksj_bar`` and ``row_labels``, with an alt text.
+    """
+    pooled = appraisal.pool_response_rates() if pooled is None else pooled
+    weights = pooled.result.weights_rel_re
+    colour = ROLE_COLOURS["msc"]
+    n_rows = len(pooled.rates)
+    with course_style():
+        fig, ax = new_axes(ax, (8.5, 1.4 + 0.6 * (n_rows + 2)), layout="constrained")
+        points, bars, labels = [], [], []
+        for index, rate in enumerate(pooled.rates):
+            row = n_rows + 1 - index
+            bars.append(
+                ax.plot([100 * rate.low, 100 * rate.high], [row, row], color=colour, lw=2)[0]
+            )
+            points.append(
+                ax.plot([100 * rate.rate], [row], "s", color=colour, ms=5 + 10 * weights[index])[0]
+            )
+            labels.append(f"{knowledge.cite(rate.ref)}: {rate.endpoint}, {rate.successes}/{rate.n}")
+        hksj = ax.plot(
+            [100 * pooled.hksj_low, 100 * pooled.hksj_high], [0, 0],
+            color=ROLE_COLOURS["neutral"], lw=2, ls="--",
+        )[0]  # fmt: skip
+        diamond = Polygon(
+            [(100 * pooled.low, 0), (100 * pooled.estimate, 0.3), (100 * pooled.high, 0),
+             (100 * pooled.estimate, -0.3)],
+            closed=True, color=OKABE_ITO["blue"],
+        )  # fmt: skip
+        ax.add_patch(diamond)
+        labels.append("Random-effects pool\n(diamond: normal CI; dashed: HKSJ CI)")
+        ax.set_yticks([*range(n_rows + 1, 1, -1), 0], labels, fontsize=8)
+        ax.set_ylim(-0.8, n_rows + 1.6)
+        ax.set_xlim(0, 100)
+        ax.set_xlabel("Patients reaching the study's endpoint (%); bars: 95% interval")
+        ax.set_title("Pooling the single-arm MSC trials")
+        ax.grid(axis="x", alpha=0.3)
+    parts = [
+        f"{rate.label} ({rate.endpoint}): {rate.successes}/{rate.n} = {rate.rate:.0%}, "
+        f"95% interval {rate.low:.0%} to {rate.high:.0%}"
+        for rate in pooled.rates
+    ]
+    alt = (
+        "Forest plot of response rates, 0 to 100%. "
+        + "; ".join(parts)
+        + f". Random-effects pool {pooled.estimate:.0%}, 95% interval {pooled.low:.0%} to "
+        f"{pooled.high:.0%} by the normal approximation and {pooled.hksj_low:.0%} to "
+        f"{pooled.hksj_high:.0%} by the Hartung-Knapp-Sidik-Jonkman method."
+    )
+    artists = {
+        "points": points,
+        "interval_bars": bars,
+        "pool_diamond": diamond,
+        "hksj_bar": hksj,
+        "row_labels": labels,
+    }
+    return Drawn(fig, ax, artists, alt)

@@ -4,22 +4,29 @@ Everything here is computed from cited numbers in the knowledge base (``clinical
 ``facts.yaml``); nothing is typed in. The interval is the Wilson score interval, which behaves well
 for the small samples of the MSC studies where the simple ``p +/- 1.96 SE`` interval
 can fall below 0 or above 100%.
+
+:func:`pool_response_rates` pools single-arm rates with a random-effects model from statsmodels'
+meta-analysis tools (lesson 08's exercise). statsmodels is imported only when a pool is computed.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
+from typing import Any
 
 from ..errors import CourseError
 from ..knowledge import MarkdownText, cite, fact, markdown_table
 
 __all__ = [
     "FlowStage",
+    "PooledRate",
     "Rate",
     "anchor_rates",
     "calibration_table",
+    "pool_response_rates",
     "response_rates",
     "trial_flow",
     "wilson_interval",
@@ -137,6 +144,137 @@ def calibration_table() -> MarkdownText:
             value = f"{rate.rate:.1%}"
         rows.append((rate.label, rate.endpoint, value, cite(rate.ref)))
     return markdown_table(["Arm", "Endpoint", "Responders", "Source"], rows)
+
+
+def _expit(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+@dataclass(frozen=True)
+class PooledRate:
+    """A random-effects pool of single-arm response rates (fractions 0..1).
+
+    Attributes
+    ----------
+    rates
+        The pooled studies, each with its own Wilson interval.
+    estimate, low, high
+        The random-effects pooled rate and its 95% interval from the normal approximation.
+    hksj_low, hksj_high
+        The 95% interval of Hartung, Knapp, Sidik and Jonkman: a t distribution with k - 1
+        degrees of freedom and a variance re-estimated from the spread of the studies.
+    tau2
+        The between-study variance on the logit scale (Paule-Mandel estimate).
+    i2
+        The share of the spread beyond chance, ``max(0, (Q - df) / Q)``.
+    q, q_pvalue
+        Cochran's Q and its chi-squared p-value (k - 1 degrees of freedom).
+    result
+        statsmodels' ``CombineResults`` (logit scale), for its own tables.
+    """
+
+    rates: tuple[Rate, ...]
+    estimate: float
+    low: float
+    high: float
+    hksj_low: float
+    hksj_high: float
+    tau2: float
+    i2: float
+    q: float
+    q_pvalue: float
+    result: Any
+
+    def table(self) -> MarkdownText:
+        """Return each study and the pool as a Markdown table of percentages."""
+        rows = [
+            (
+                f"{rate.label} [{cite(rate.ref)}]",
+                rate.endpoint,
+                f"{rate.successes}/{rate.n} = {rate.rate:.0%}",
+                f"{rate.low:.0%} to {rate.high:.0%} (Wilson)",
+            )
+            for rate in self.rates
+        ]
+        rows.append(
+            (
+                "**Random-effects pool**",
+                "mixed",
+                f"{self.estimate:.0%}",
+                f"{self.low:.0%} to {self.high:.0%} (normal); "
+                f"{self.hksj_low:.0%} to {self.hksj_high:.0%} (HKSJ, t with "
+                f"{len(self.rates) - 1} df)",
+            )
+        )
+        rows.append(
+            (
+                "Heterogeneity",
+                "",
+                f"Q = {self.q:.2f} (p = {self.q_pvalue:.2f}), I\u00b2 = {self.i2:.0%}",
+                f"tau\u00b2 = {self.tau2:.2f} (logit scale)",
+            )
+        )
+        return markdown_table(["Study", "Endpoint", "Responders", "95% interval"], rows)
+
+
+def pool_response_rates(rates: Sequence[Rate] | None = None) -> PooledRate:
+    """Pool single-arm response rates with a random-effects model (statsmodels).
+
+    Each study's proportion is put on the logit scale with variance ``1 / (n p (1 - p))`` (0.5 is
+    added to responders and non-responders when a study has none of one kind), then
+    ``statsmodels.stats.meta_analysis.combine_effects`` pools them with the Paule-Mandel estimate
+    of the between-study variance. The pooled logit and its intervals are turned back into
+    proportions.
+
+    Parameters
+    ----------
+    rates
+        Counted rates (with ``successes`` and ``n``); by default :func:`response_rates`, the
+        single-arm MSC trials of the knowledge base.
+
+    Examples
+    --------
+    >>> pooled = pool_response_rates()
+    >>> len(pooled.rates), 0 < pooled.low < pooled.estimate < pooled.high < 1
+    (2, True)
+    """
+    import numpy as np
+    from statsmodels.stats.meta_analysis import combine_effects
+
+    chosen = tuple(response_rates() if rates is None else rates)
+    if len(chosen) < 2:
+        raise CourseError("pooling needs at least two studies")
+    effects, variances = [], []
+    for rate in chosen:
+        if rate.successes is None or rate.n is None:
+            raise CourseError(f"{rate.label!r} has no counts (responders and n) to pool")
+        yes, no = float(rate.successes), float(rate.n - rate.successes)
+        if yes == 0 or no == 0:
+            yes, no = yes + 0.5, no + 0.5
+        effects.append(math.log(yes / no))
+        variances.append(1 / yes + 1 / no)
+    result = combine_effects(
+        np.array(effects), np.array(variances), method_re="iterated",
+        row_names=[rate.label for rate in chosen],
+    )  # fmt: skip
+    _, ci_re, _, _ = result.conf_int(alpha=0.05, use_t=False)
+    _, _, _, ci_hksj = result.conf_int(alpha=0.05, use_t=True)
+    homogeneity = result.test_homogeneity()
+    q = float(homogeneity.statistic)
+    df = len(chosen) - 1
+    return PooledRate(
+        rates=chosen,
+        estimate=_expit(float(result.mean_effect_re)),
+        low=_expit(float(ci_re[0])),
+        high=_expit(float(ci_re[1])),
+        hksj_low=_expit(float(ci_hksj[0])),
+        hksj_high=_expit(float(ci_hksj[1])),
+        tau2=max(0.0, float(result.tau2)),
+        i2=max(0.0, (q - df) / q) if q > 0 else 0.0,
+        q=q,
+        q_pvalue=float(homogeneity.pvalue),
+        result=result,
+    )
 
 
 @dataclass(frozen=True)

@@ -146,3 +146,10 @@ def test_07_a_short_strong_effect_fails_where_a_weaker_longer_one_heals():
     """Lesson 07's misconception 'a stronger effect can always make up for a shorter one'."""
     assert skin_end(therapy.ConstantEffect("tolerogenic_dc", 0.9, 10, 7)) == "psoriatic"
     assert skin_end(therapy.ConstantEffect("tolerogenic_dc", 0.5, 10, 28)) == "healthy"
+
+
+def test_07_example_plan_prediction_holds_in_the_model():
+    """The worked example plan of lesson 07: calmer keratinocytes at 0.3 relapse after 28 days and
+    heal after 56."""
+    assert skin_end(therapy.ConstantEffect("keratinocyte", 0.3, 10, 28)) == "psoriatic"
+    assert skin_end(therapy.ConstantEffect("keratinocyte", 0.3, 10, 56)) == "healthy"

@@ -188,7 +188,7 @@ def _grade_one(path: Path, data: Mapping[str, Any], key: KeyBanks) -> GradedSubm
             graded.append(GradedAnswer(question.id, None, 0.0, question.points, False, False))
             continue
         response = responses[question.id]
-        computed = isinstance(question, q.ComputedQuestion)
+        computed = question.drawn_per_learner
         if computed:
             seed = learner_seed(quiz, question.id, identity=data["learner"])
             question = question.for_seed(seed)

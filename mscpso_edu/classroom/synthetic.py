@@ -61,7 +61,7 @@ def synthetic_submission(
     """
     answers = []
     for index, question in enumerate(bank.questions):
-        if isinstance(question, q.ComputedQuestion):
+        if question.drawn_per_learner:
             question = question.for_seed(learner_seed(bank.lesson, question.id, identity=learner))
         # Later questions are a little harder, so item difficulties spread out.
         difficulty = -1.0 + 2.0 * index / max(1, len(bank.questions) - 1)

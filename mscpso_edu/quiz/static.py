@@ -46,16 +46,15 @@ def question_html(question: q.Question, number: int, *, exam: bool = False, seed
     An ``exam`` question shows no answer, explanation or toggle, only what it asks. ``seed``
     orders the options.
     """
-    if isinstance(question, q.ComputedQuestion):
-        question = question.for_seed(0)
+    question = question.for_seed(0)
     options, answer = kind_of(question).static_parts(question, seed)
     points = f"{question.points:g} point{'s' if question.points != 1 else ''}"
-    if isinstance(question, q.ReflectionQuestion):
+    if not question.graded:
         points = "not graded"
     explanation = render(cite_ids(question.explanation, _cite)) if question.explanation else ""
     sources = "; ".join(_cite(ref) for ref in question.references)
     sources_html = f"<p><small>Sources: {render_inline(sources)}</small></p>" if sources else ""
-    summary = "Show a model answer" if isinstance(question, q.ReflectionQuestion) else "Show answer"
+    summary = "Show answer" if question.graded else "Show a model answer"
     if question.role == "think":
         summary = "Write your answer first, then open the expert discussion"
     if exam:

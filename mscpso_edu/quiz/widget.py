@@ -85,7 +85,7 @@ class QuestionPanel:
         self.store = store
         self._on_attempt = on_attempt
         seed = learner_seed(lesson, question.id, identity=learner)
-        if isinstance(question, q.ComputedQuestion):
+        if question.drawn_per_learner:
             question = question.for_seed(seed)
         self.question = question
         self.attempts = attempts
@@ -98,7 +98,7 @@ class QuestionPanel:
         self.control = self._build_control(question, seed)
 
         points = f"{question.points:g} point{'s' if question.points != 1 else ''}"
-        if isinstance(question, q.ReflectionQuestion):
+        if not question.graded:
             points = "recorded, not graded"
         self.prompt = widgets.HTMLMath(
             value=f"<h4>Question {number} <small>({points})</small></h4>{render(question.prompt)}"
@@ -106,7 +106,7 @@ class QuestionPanel:
         self.button = widgets.Button(
             description="Check", button_style="primary", tooltip="Check your answer", icon="check"
         )
-        if isinstance(question, q.ReflectionQuestion):
+        if not question.graded:
             self.button.description, self.button.tooltip = "Save", "Save your text"
         elif self.exam:
             self.button.description, self.button.tooltip = "Record", "Record your answer"

@@ -140,6 +140,10 @@ class Question:
     """
 
     type: ClassVar[str] = ""
+    #: Drawn for each learner (:meth:`for_seed`) before it is shown or graded.
+    drawn_per_learner: ClassVar[bool] = False
+    #: Earns points; False for a question that is only recorded (a reflection).
+    graded: ClassVar[bool] = True
     id: str
     prompt: str
     points: float = 1.0
@@ -154,6 +158,10 @@ class Question:
     def grade(self, response: Any) -> Result:  # pragma: no cover - every subclass overrides
         """Grade ``response``; see the module docstring for the response each type takes."""
         raise NotImplementedError
+
+    def for_seed(self, seed: int) -> Question:
+        """The question one learner sees: itself, unless it is drawn per learner."""
+        return self
 
     def _error(self, message: str) -> ResponseError:
         return ResponseError(f"question {self.id!r}: {message}")

@@ -39,6 +39,7 @@ class ComputedQuestion(Question):
     """
 
     type: ClassVar[str] = "computed"
+    drawn_per_learner: ClassVar[bool] = True
     computation: str
     tolerance: float = 0.0
     relative_tolerance: float = 0.0

@@ -40,6 +40,7 @@ class ReflectionQuestion(Question):
     """
 
     type: ClassVar[str] = "reflection"
+    graded: ClassVar[bool] = False
     guidance: str = ""
 
     def __post_init__(self) -> None:

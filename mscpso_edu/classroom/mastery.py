@@ -20,7 +20,6 @@ import io
 from dataclasses import dataclass, field
 
 from ..errors import CourseError
-from ..quiz import questions as q
 from ..quiz.mastery import REVISIT_BELOW, objective_sections
 from .grading import GradeRun
 
@@ -91,7 +90,7 @@ def class_mastery(run: GradeRun) -> list[ObjectiveStats]:
         graded = {
             question.id: question
             for question in bank.questions
-            if not isinstance(question, q.ReflectionQuestion) and question.points > 0
+            if question.graded and question.points > 0
         }
         on: dict[str, list[str]] = {}
         for question in graded.values():

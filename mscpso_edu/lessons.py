@@ -108,10 +108,7 @@ EXPLORER_SPOILERS: dict[str, frozenset[str]] = {
 
 #: Lessons not yet converted to the predict / think / misconceptions rules (issue 16). Their
 #: authors remove them one by one; the set must end empty.
-NOT_YET_CONVERTED = frozenset(
-    {
-    }
-)
+NOT_YET_CONVERTED = frozenset({})
 
 THINK_PATTERN = re.compile(r"^#{2,6} Think\b", re.MULTILINE)
 MISCONCEPTIONS_PATTERN = re.compile(r"^#{2,3} Common misconceptions\s*$", re.MULTILINE)

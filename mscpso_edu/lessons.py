@@ -45,6 +45,9 @@ question out, so it never repeats what the lesson asked on the way.
    correction with an inline citation: ``- **"MSCs engraft in the plaque."** Most ... [Eggenhofer
    2012].``
 
+A code cell tagged ``exercise`` (a code exercise's starter, the learner's own code) may define,
+import and loop; the next code cell must be the ``quiz.check(...)`` that grades it.
+
 Every other question a lesson asks mid-way (``quiz.check`` outside those two places) is marked
 ``role: check``. Lessons in :data:`NOT_YET_CONVERTED` are exempt from these three rules until their
 authors convert them; remove a lesson from that set when it passes.
@@ -220,6 +223,29 @@ LOOP_KINDS: dict[type, str] = {
 }
 
 
+#: The tag (cell metadata ``tags``) of a code exercise's starter cell: the learner's own code.
+EXERCISE_TAG = "exercise"
+
+
+def _exercise_cells(cells: list[dict], code_cells: list[int], trees: dict, problem) -> set[int]:
+    """Code cells tagged ``exercise``: the starter of a code exercise, where the learner writes.
+
+    Such a cell may define, import and loop (it is the learner's code, graded by the quiz, not a
+    helper), but the next code cell must check it with ``quiz.check(...)``.
+    """
+    found = set()
+    for position, index in enumerate(code_cells):
+        if EXERCISE_TAG not in cells[index].get("metadata", {}).get("tags", []):
+            continue
+        found.add(index)
+        following = code_cells[position + 1] if position + 1 < len(code_cells) else None
+        if following is None or not _check_ids(trees.get(following, ast.Module(body=[]))):
+            problem(
+                index, "an exercise cell must be followed by the quiz.check(...) that grades it"
+            )
+    return found
+
+
 def _calls(tree: ast.AST, module: str) -> list[ast.Call]:
     """Calls of the form ``module.attr(...)`` (or ``module.sub.attr(...)``) in ``tree``."""
     found = []
@@ -312,7 +338,10 @@ def lint_notebook(path: str | Path, *, require_bank: bool = True) -> list[Proble
     setup = code_cells[0]
     if setup in trees:
         _check_setup(trees[setup], setup, problem)
+    exercises = _exercise_cells(cells, code_cells, trees, problem)
     for index, tree in trees.items():
+        if index in exercises:
+            continue  # the learner's own code: it may define, import and loop
         for node in ast.walk(tree):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                 problem(index, f"defines {node.name!r}: helpers belong in the mscpso_edu package")

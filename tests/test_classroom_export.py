@@ -50,8 +50,10 @@ def test_gift_reads_back_with_pygiftparser_as_the_bank(slug):
     parsed = parser.parseFile(io.StringIO(gift(bank, lambda _m: None)))
     for item in parsed:
         item.parse(item.source)
-    assert [item.title for item in parsed] == [question.id for question in bank.questions]
-    for item, question in zip(parsed, bank.questions, strict=True):
+    # Code exercises are left out of every format (no LMS item runs code).
+    exported = [question for question in bank.questions if question.type != "code"]
+    assert [item.title for item in parsed] == [question.id for question in exported]
+    for item, question in zip(parsed, exported, strict=True):
         question = _drawn(question)
         assert item.valid, question.id
         assert _norm(_unescape_gift(item.text)) == _norm(plain(question.prompt)), question.id

@@ -15,7 +15,7 @@ ordering becomes matching ("Step 1" -> item); a computed question becomes a nume
 numbers of seed 0 (the same for everyone). The writers below know the LMS item kinds: choice,
 true/false (a two-choice item typed ``true_false_question`` in QTI), numeric, matching, short
 text and essay (a reflection: an essay in Moodle and GIFT, left out of QTI). GIFT cannot carry
-points.
+points. Code exercises are left out of every format, with a warning: no LMS item runs code.
 """
 
 from __future__ import annotations
@@ -46,9 +46,10 @@ def _slack(question: q.NumericQuestion) -> float:
     return max(question.tolerance, question.relative_tolerance * abs(question.answer))
 
 
-def _for_lms(question: q.Question, warn: Warn) -> q.Question:
+def _for_lms(question: q.Question, warn: Warn) -> q.Question | None:
     # The question as an LMS takes it: its type's module says (ordering becomes matching, a
-    # computed question numeric with the seed-0 numbers), with a warning.
+    # computed question numeric with the seed-0 numbers), with a warning; None when no LMS item
+    # can hold it (a code exercise), which the writers leave out.
     return kind_of(question).lms_question(question, warn)
 
 
@@ -96,6 +97,8 @@ def qti_zip(bank: Bank, warn: Warn) -> tuple[bytes, list[str]]:
     exported: list[tuple[str, float, str | None]] = []
     for question in bank.questions:
         question = _for_lms(question, warn)
+        if question is None:
+            continue
         text = _ascii_html(render(question.prompt))
         if isinstance(question, q.SingleChoiceQuestion):
             right = next(c for c in question.choices if c.correct)
@@ -187,6 +190,8 @@ def moodle_xml(bank: Bank, warn: Warn) -> str:
     _text(category, "category", f"$course$/mscpso-edu/{bank.lesson}")
     for question in bank.questions:
         question = _for_lms(question, warn)
+        if question is None:
+            continue
         kind = {
             q.SingleChoiceQuestion: "multichoice",
             q.MultipleChoiceQuestion: "multichoice",
@@ -261,6 +266,8 @@ def gift(bank: Bank, warn: Warn) -> str:
     blocks = [f"$CATEGORY: $course$/mscpso-edu/{bank.lesson}"]
     for question in bank.questions:
         question = _for_lms(question, warn)
+        if question is None:
+            continue
         head = f"::{_g(question.id)}:: {_g(question.prompt)}"
         if isinstance(question, q.SingleChoiceQuestion):
             body = " ".join(

@@ -12,9 +12,12 @@ grades the rest:
   then file name) is graded and the others are listed.
 
 Computed questions are graded against the numbers drawn from the learner id the submission
-carries, exactly as the learner's widget drew them. The gradebooks are written by
-:mod:`mscpso_edu.classroom.gradebook`, the report by :mod:`mscpso_edu.classroom.analysis`, and the
-``grade`` command that ties them together lives in :mod:`mscpso_edu.classroom.commands`.
+carries, exactly as the learner's widget drew them. Code exercises are never run in the grader's
+own process: every submitted exercise runs again in a separate, time- and memory-limited process
+(:func:`mscpso_edu.quiz.coderun.run_many`), so a loop or a crash costs that question only. The
+gradebooks are written by :mod:`mscpso_edu.classroom.gradebook`, the report by
+:mod:`mscpso_edu.classroom.analysis`, and the ``grade`` command that ties them together lives in
+:mod:`mscpso_edu.classroom.commands`.
 """
 
 from __future__ import annotations
@@ -158,7 +161,13 @@ class KeyBanks:
         return self._banks[quiz]
 
 
-def _grade_one(path: Path, data: Mapping[str, Any], key: KeyBanks) -> GradedSubmission:
+#: A code answer waiting for its isolated run: the answer to fill in, its question, its response.
+_Pending = tuple[GradedAnswer, Any, Any]
+
+
+def _grade_one(
+    path: Path, data: Mapping[str, Any], key: KeyBanks, pending: list[_Pending]
+) -> GradedSubmission:
     quiz = data["quiz"]
     if quiz not in key.hashes:
         raise SubmissionRejected(
@@ -188,6 +197,12 @@ def _grade_one(path: Path, data: Mapping[str, Any], key: KeyBanks) -> GradedSubm
             graded.append(GradedAnswer(question.id, None, 0.0, question.points, False, False))
             continue
         response = responses[question.id]
+        if getattr(question, "runs_code", False):
+            # Filled in by _run_code once every submission is read: run in isolation, in bulk.
+            answer = GradedAnswer(question.id, response, 0.0, question.points, False, True)
+            pending.append((answer, question, response))
+            graded.append(answer)
+            continue
         computed = question.drawn_per_learner
         if computed:
             seed = learner_seed(quiz, question.id, identity=data["learner"])
@@ -207,6 +222,32 @@ def _grade_one(path: Path, data: Mapping[str, Any], key: KeyBanks) -> GradedSubm
         points, max_points, correct, note = outcome
         graded.append(GradedAnswer(question.id, response, points, max_points, correct, True, note))
     return GradedSubmission(path, data["student"], data["learner"], quiz, data["created"], graded)
+
+
+def _run_code(pending: list[_Pending], workers: int = 2) -> None:
+    """Run every pending code answer in its own limited process and fill in its points."""
+    from ..quiz.coderun import run_many
+
+    jobs: dict[tuple[int, str], Any] = {}  # identical code for one question runs once
+    for answer, question, response in pending:
+        try:
+            job = question.job(response)
+        except q.ResponseError as error:
+            answer.note = error.message
+            continue
+        jobs.setdefault((id(question), job.code), (question, job))
+    keys = list(jobs)
+    reports = run_many([jobs[k][1] for k in keys], workers=workers)
+    results = {k: jobs[k][0].result(report) for k, report in zip(keys, reports, strict=True)}
+    for answer, question, response in pending:
+        if answer.note:
+            continue
+        result = results[(id(question), question.job(response).code)]
+        answer.points, answer.max_points, answer.correct = (
+            result.points, result.max_points, result.correct
+        )  # fmt: skip
+        if not result.correct:
+            answer.note = result.feedback.replace("\n", " ")[:500]
 
 
 def _hashable(response: Any) -> Any:
@@ -250,6 +291,7 @@ def grade_submissions(
     files = submission_files(paths)
     skipped: list[Skipped] = []
     accepted: dict[tuple[str, str], list[tuple[str, Path, GradedSubmission]]] = {}
+    pending: list[_Pending] = []
     items: Iterable[Path] = progress(files, len(files), "Grading") if show_progress else files
     for path in items:
         try:
@@ -258,7 +300,7 @@ def grade_submissions(
                 data = read_submission(path)
             finally:
                 reading += time.perf_counter() - before
-            graded = _grade_one(path, data, key)
+            graded = _grade_one(path, data, key, pending)
         except SubmissionRejected as reject:
             skipped.append(Skipped(path, reject.kind, reject.reason))
             continue
@@ -269,6 +311,8 @@ def grade_submissions(
         accepted.setdefault((graded.student, graded.quiz), []).append(
             (graded.created, path, graded)
         )
+    if pending:
+        _run_code(pending)
     final: list[GradedSubmission] = []
     for (student, quiz), candidates in sorted(accepted.items()):
         # The newest wins; between equal times, the last file name, so the choice is stable.

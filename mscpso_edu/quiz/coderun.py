@@ -51,6 +51,8 @@ __all__ = [
     "CodeTest",
     "TestOutcome",
     "check_in_kernel",
+    "check_source",
+    "defined_names",
     "run_isolated",
     "run_many",
 ]
@@ -176,12 +178,14 @@ class CodeReport:
 @dataclass(frozen=True)
 class CodeJob:
     """One exercise to run in isolation: the learner's source, the name it must define, the
-    tests, and whether the name is a function (called with each test's arguments)."""
+    tests, whether the name is a function (called with each test's arguments), and its own time
+    limit (None: the run's)."""
 
     code: str
     name: str
     tests: tuple[CodeTest, ...]
     is_function: bool = True
+    time_limit: float | None = None
 
 
 # --- comparing a result with the expected one --------------------------------------------------
@@ -355,32 +359,54 @@ def check_in_kernel(
 # --- the isolated child -------------------------------------------------------------------------
 
 
+def check_source(
+    code: str,
+    name: str,
+    tests: Sequence[CodeTest],
+    *,
+    is_function: bool = True,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+) -> CodeReport:
+    """Run ``code`` in a fresh namespace in this process, then the tests on what it defines.
+
+    The code and the tests share ``time_limit`` seconds (a timer stops them in the main thread).
+    The isolated child runs exactly this; in the kernel it is the quiz's own check.
+
+    Examples
+    --------
+    >>> check_source("half = 0.5", "half", [CodeTest(expected=0.5)], is_function=False).passed
+    1
+    """
+    start = time.perf_counter()
+    try:
+        compiled = compile(code, "<your code>", "exec")
+    except SyntaxError as error:
+        problem = f"your code has a syntax error on line {error.lineno}: {error.msg}"
+        return CodeReport.failed(tests, problem)
+    namespace: dict[str, Any] = {"__name__": "__learner__"}
+    try:
+        _with_timer(time_limit, lambda: exec(compiled, namespace))
+    except _TimeUp:
+        return CodeReport.failed(tests, f"your code did not finish running within {time_limit:g} s")
+    except MemoryError:
+        return CodeReport.failed(tests, "your code ran out of memory")
+    except Exception as error:
+        problem = f"your code raised {type(error).__name__}: {_short_message(error)}"
+        return CodeReport.failed(tests, problem)
+    if name not in namespace:
+        return CodeReport.failed(tests, f"your code does not define {name}")
+    outcomes = _run_tests(namespace[name], name, tests, is_function, time_limit, start)
+    return CodeReport(outcomes, "", time.perf_counter() - start)
+
+
 def _child_run(job: Mapping[str, Any]) -> dict[str, Any]:
     """Run one job in this (already limited) process; return the report as data."""
     tests = [CodeTest.from_dict(test) for test in job["tests"]]
-    name, limit = job["name"], float(job["time_limit"])
-    start = time.perf_counter()
-    try:
-        compiled = compile(job["code"], "<your code>", "exec")
-    except SyntaxError as error:
-        problem = f"your code has a syntax error on line {error.lineno}: {error.msg}"
-        return CodeReport.failed(tests, problem).as_dict()
-    namespace: dict[str, Any] = {"__name__": "__learner__"}
-    try:
-        _with_timer(limit, lambda: exec(compiled, namespace))
-    except _TimeUp:
-        problem = f"your code did not finish running within {limit:g} s"
-        return CodeReport.failed(tests, problem).as_dict()
-    except MemoryError:
-        return CodeReport.failed(tests, "your code ran out of memory").as_dict()
-    except Exception as error:
-        problem = f"your code raised {type(error).__name__}: {_short_message(error)}"
-        return CodeReport.failed(tests, problem).as_dict()
-    if name not in namespace:
-        return CodeReport.failed(tests, f"your code does not define {name}").as_dict()
-    is_function = bool(job["is_function"])
-    outcomes = _run_tests(namespace[name], name, tests, is_function, limit, start)
-    return CodeReport(outcomes, "", time.perf_counter() - start).as_dict()
+    report = check_source(
+        job["code"], job["name"], tests, is_function=bool(job["is_function"]),
+        time_limit=float(job["time_limit"]),
+    )  # fmt: skip
+    return report.as_dict()
 
 
 def _limit_self(memory_mb: float, cpu_seconds: float) -> None:
@@ -476,7 +502,7 @@ def _job_line(job: CodeJob, time_limit: float, memory_mb: float) -> str:
         "name": job.name,
         "tests": [test.as_dict() for test in job.tests],
         "is_function": job.is_function,
-        "time_limit": time_limit,
+        "time_limit": job.time_limit or time_limit,
         "memory_mb": memory_mb,
     }
     return json.dumps(data) + "\n"
@@ -507,7 +533,7 @@ def _server_worker(
     server = _start_server()
     try:
         for index, job in jobs:
-            deadline = time_limit + 5.0
+            deadline = (job.time_limit or time_limit) + 5.0
             try:
                 assert server.stdin is not None and server.stdout is not None
                 server.stdin.write(_job_line(job, time_limit, memory_mb))

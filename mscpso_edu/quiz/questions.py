@@ -18,6 +18,8 @@ Responses by type
 - ``ordering``: the item texts in the learner's order; credit is the fraction in place.
 - ``short_text``: a string.
 - ``reflection``: free text, recorded in the progress store but never graded (worth 0 points).
+- ``code``: the learner's source code (text or ``{"code": ...}``); credit is the fraction of the
+  key's tests that pass (see :mod:`mscpso_edu.quiz.kinds.code`).
 
 Multiple select scores *right minus wrong, floored at zero*: with ``C`` correct choices, a learner
 who ticks ``r`` of them and ``w`` wrong ones earns ``points * max(0, (r - w) / C)``. Ticking
@@ -49,6 +51,7 @@ from .kinds._base import (
     parse_number,
     template_names,
 )
+from .kinds.code import CodeQuestion
 from .kinds.computed import ComputedQuestion
 from .kinds.matching import MatchingQuestion
 from .kinds.multiple import MultipleChoiceQuestion
@@ -65,6 +68,7 @@ __all__ = [
     "MODES",
     "QUESTION_TYPES",
     "Choice",
+    "CodeQuestion",
     "ComputedQuestion",
     "MatchPair",
     "MatchingQuestion",

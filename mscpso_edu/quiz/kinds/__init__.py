@@ -25,7 +25,7 @@ from ._registry import KINDS, QUESTION_TYPES, Kind, kind_of, register
 # order of QUESTION_TYPES, of the bank schema and of the types an editor offers a bank author.
 # isort: off
 from . import single, multiple, true_false, numeric, matching, ordering, short_text  # noqa: F401
-from . import computed, reflection  # noqa: F401
+from . import computed, reflection, code  # noqa: F401
 
 # isort: on
 

@@ -97,8 +97,9 @@ class Kind(ABC):
 
     # --- the instructor's side ----------------------------------------------------------------
 
-    def lms_question(self, question: Question, warn: Warn) -> Question:
-        """The question as an LMS can take it: itself, or the nearest type (with a warning)."""
+    def lms_question(self, question: Question, warn: Warn) -> Question | None:
+        """The question as an LMS can take it: itself, the nearest type (with a warning), or
+        None when no LMS item can hold it (left out, with a warning)."""
         return question
 
     @abstractmethod

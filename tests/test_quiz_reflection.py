@@ -27,8 +27,14 @@ def test_a_reflection_is_saved_with_zero_points_and_the_guidance():
     assert "Did you name the evidence level?" in result.feedback
 
 
-def test_a_reflection_is_worth_nothing_even_if_a_bank_gives_it_points():
-    assert reflection(points=5.0).points == 0.0
+def test_a_reflection_is_worth_nothing_unless_given_points_then_it_is_marked_by_hand():
+    assert reflection().points == 0.0 and not reflection().marked_by_hand
+    worth = reflection(points=4.0)
+    assert worth.marked_by_hand
+    result = grade(worth, "Adipose cells into plaques, watched for clotting.")
+    # Nothing is earned until the instructor marks it, and it is not "correct" either.
+    assert (result.points, result.max_points, result.correct) == (0.0, 4.0, False)
+    assert "your instructor marks it (4 points)" in result.feedback
 
 
 @pytest.mark.parametrize(

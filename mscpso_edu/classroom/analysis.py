@@ -29,7 +29,7 @@ from ..quiz import questions as q
 from ..quiz.kinds import kind_of
 from .grading import GradeRun
 
-__all__ = ["ItemStats", "QuizAnalysis", "analyse", "figure_svg", "report_html"]
+__all__ = ["ItemStats", "QuizAnalysis", "analyse", "figure_svg", "hand_marking", "report_html"]
 
 
 @dataclass
@@ -81,7 +81,8 @@ def analyse(run: GradeRun) -> list[QuizAnalysis]:
     for quiz in run.quizzes:
         bank = run.key.bank(quiz)
         subs = [sub for sub in run.graded if sub.quiz == quiz]
-        questions = [question for question in bank.questions if question.points > 0]
+        # Written answers marked by hand have their own table in the report (hand_marking).
+        questions = [item for item in bank.questions if item.graded and item.points > 0]
         index = {question.id: col for col, question in enumerate(questions)}
         points = np.zeros((len(subs), len(questions)))
         correct = np.zeros((len(subs), len(questions)), dtype=bool)
@@ -120,6 +121,32 @@ def analyse(run: GradeRun) -> list[QuizAnalysis]:
             items.append(stats)
         analyses.append(QuizAnalysis(quiz, bank.title, bank.max_points, totals, items))
     return analyses
+
+
+def hand_marking(run: GradeRun) -> list[dict[str, Any]]:
+    """Each question marked by hand in ``run``: quiz, question, its points, and how many
+    students answered it, how many answers are marked and how many await marking, with the
+    mean mark of those marked (None when none is)."""
+    rows = []
+    for quiz in run.quizzes:
+        subs = [sub for sub in run.graded if sub.quiz == quiz]
+        for question in run.key.bank(quiz).questions:
+            if not question.marked_by_hand:
+                continue
+            answers = [a for sub in subs for a in sub.answers if a.question == question.id]
+            marked = [a.points for a in answers if a.answered and not a.awaiting]
+            rows.append(
+                {
+                    "quiz": quiz,
+                    "question": question.id,
+                    "points": question.points,
+                    "answered": sum(a.answered for a in answers),
+                    "marked": len(marked),
+                    "awaiting": sum(a.awaiting for a in answers),
+                    "mean": sum(marked) / len(marked) if marked else None,
+                }
+            )
+    return rows
 
 
 # The two plots of each quiz are drawn as SVG by hand: a dozen quizzes cost milliseconds, where
@@ -282,6 +309,28 @@ def report_html(run: GradeRun) -> str:
         for skip in run.skipped:
             parts.append(
                 f"<tr><td>{_e(skip.path)}</td><td>{_e(skip.kind)}</td><td>{_e(skip.reason)}</td></tr>"
+            )
+        parts.append("</table>")
+    written = hand_marking(run)
+    if written:
+        waiting = sum(row["awaiting"] for row in written)
+        parts.append(
+            "<h2>Written answers marked by hand</h2><p>These reflections are worth points and "
+            "are marked by you (<code>--marking-sheet</code> lists them, <code>--marks</code> "
+            "merges your marks). Until marked an answer earns 0 points and counts as "
+            f"<strong>awaiting marking</strong>: {waiting} await marking now, so the quiz "
+            "points below and in the gradebooks are not final for those students. They are "
+            "left out of the item analysis and of class mastery.</p>"
+            "<table><tr><th>Quiz</th><th>Question</th><th>Points</th><th>Answered</th>"
+            "<th>Marked</th><th>Awaiting marking</th><th>Mean mark</th></tr>"
+        )
+        for row in written:
+            flag = ' class="flagged"' if row["awaiting"] else ""
+            parts.append(
+                f"<tr{flag}><td>{_e(row['quiz'])}</td><td>{_e(row['question'])}</td>"
+                f'<td class="num">{row["points"]:g}</td><td class="num">{row["answered"]}</td>'
+                f'<td class="num">{row["marked"]}</td><td class="num">{row["awaiting"]}</td>'
+                f'<td class="num">{_fmt(row["mean"])}</td></tr>'
             )
         parts.append("</table>")
     from .mastery import mastery_html

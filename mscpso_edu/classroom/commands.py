@@ -32,6 +32,7 @@ def _grade_outputs(
 ) -> list[tuple[Path, Callable[[Any], str], str]]:
     from .analysis import report_html
     from .gradebook import canvas_csv, grades_csv, long_csv
+    from .marks import marking_sheet_csv
     from .mastery import mastery_csv
 
     wanted = [
@@ -40,8 +41,14 @@ def _grade_outputs(
         (args.canvas, partial(canvas_csv, roster=roster), "write"),
         (args.report, report_html, "report"),
         (args.mastery, mastery_csv, "write"),
+        (args.marking_sheet, marking_sheet_csv, "write"),
     ]
     outputs = [(Path(path), writer, step) for path, writer, step in wanted if path]
+    if not outputs:
+        raise CourseError(
+            "name at least one output: --out, --long, --canvas, --report, "
+            "--mastery or --marking-sheet"
+        )
     names = [path.resolve() for path, _, _ in outputs]
     if len(set(names)) != len(names):
         raise CourseError("two outputs name the same file; give each its own path")
@@ -74,10 +81,14 @@ def _grade_class(args: argparse.Namespace) -> int:
     from ..fileio import atomic_write_text
     from .gradebook import read_roster
     from .grading import grade_submissions, submission_files
+    from .marks import apply_marks, awaiting_marking, read_marks
 
     started = time.perf_counter()
     roster = read_roster(args.roster) if args.roster else None
     outputs = _grade_outputs(args, roster)
+    marks = read_marks(args.marks) if args.marks else None
+    if args.marks and any(Path(args.marks).resolve() == path.resolve() for path, _, _ in outputs):
+        raise CourseError("the marks file is also named as an output; give the output its own path")
     inputs = [Path(p) for p in args.submissions]
     for path in inputs:
         if not path.exists():
@@ -86,6 +97,7 @@ def _grade_class(args: argparse.Namespace) -> int:
     if not files:
         raise CourseError("no submission files (*.json) to grade in the folder(s) given")
     run = grade_submissions(inputs, args.key, show_progress=True)
+    marked = apply_marks(run, marks, args.marks) if marks is not None else 0
     timings = dict(run.timings)
     for path, writer, step in outputs:
         before = time.perf_counter()
@@ -102,6 +114,15 @@ def _grade_class(args: argparse.Namespace) -> int:
     )
     if formative:
         print(f"Formative (practice) quizzes: {', '.join(formative)}")
+    if marks is not None:
+        print(f"Merged {marked} hand mark(s) from {args.marks}.")
+    awaiting = awaiting_marking(run)
+    if awaiting:
+        print(
+            f"{len(awaiting)} written answer(s) await your marks (0 points until marked; "
+            "listed in the outputs): write them out with --marking-sheet, give them back with "
+            "--marks."
+        )
     for path, _, _ in outputs:
         print(f"  wrote {path}")
     if args.timings:
@@ -211,14 +232,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="grade students' submissions and write gradebooks and an item-analysis report",
         description="Grade submission files (or folders of them) with the full answer key. "
         "Malformed, duplicate, tampered and wrong-bank submissions are listed with the reason "
-        "and skipped; the exit status is 1 if any were skipped. Existing outputs are never "
+        "and skipped; the exit status is 1 if any were skipped. Written answers worth points "
+        "await your marks (--marking-sheet, --marks). Existing outputs are never "
         "overwritten without --force.",
     )
     parser.add_argument("submissions", nargs="+", metavar="SUBMISSION", help="files or folders")
     parser.add_argument(
         "--key", default=None, help="folder of answer-key banks (default: the course's quizzes/)"
     )
-    parser.add_argument("--out", required=True, help="grades CSV: a row per student")
+    parser.add_argument("--out", help="grades CSV: a row per student")
     parser.add_argument("--long", help="long CSV: a row per student, quiz and question")
     parser.add_argument("--canvas", help="Canvas gradebook CSV to import")
     parser.add_argument(
@@ -229,6 +251,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--report", help="HTML report with class mastery and item analysis")
     parser.add_argument(
         "--mastery", help="per-objective CSV: class mastery of each learning objective"
+    )
+    parser.add_argument(
+        "--marks",
+        help="hand marks CSV (student,lesson,question,points[,comment]) for written answers "
+        "worth points; a filled-in marking sheet is one",
+    )
+    parser.add_argument(
+        "--marking-sheet",
+        help="write a CSV of every written answer to be marked by hand, with its rubric",
     )
     parser.add_argument("--force", action="store_true", help="overwrite existing outputs")
     parser.add_argument(

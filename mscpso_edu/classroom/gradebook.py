@@ -58,29 +58,49 @@ def _table(run: GradeRun) -> dict[str, dict[str, GradedSubmission]]:
     return table
 
 
+def _hand_marked(run: GradeRun) -> bool:
+    """True when a graded quiz has a question the instructor marks by hand."""
+    return any(
+        question.marked_by_hand for quiz in run.quizzes for question in run.key.bank(quiz).questions
+    )
+
+
 def grades_csv(run: GradeRun) -> str:
     """Return ``grades.csv``: ``student``, one column of points per quiz, ``total``.
 
-    A quiz the student did not hand in is left empty (and counts 0 in the total).
+    A quiz the student did not hand in is left empty (and counts 0 in the total). When a quiz
+    has questions marked by hand, a last column ``awaiting_marking`` names each of the student's
+    written answers that has no mark yet (``quiz:question``, separated by spaces); their points
+    so far are 0, so a quiz's points and the total are not final while it is not empty.
     """
     quizzes = run.quizzes
-    rows: list[list[Any]] = [["student", *quizzes, "total"]]
+    hand = _hand_marked(run)
+    rows: list[list[Any]] = [
+        ["student", *quizzes, "total", *(["awaiting_marking"] if hand else [])]
+    ]
     for student, subs in sorted(_table(run).items()):
         cells = [_number(subs[quiz].points) if quiz in subs else "" for quiz in quizzes]
         total = sum(sub.points for sub in subs.values())
-        rows.append([student, *cells, _number(total)])
+        row = [student, *cells, _number(total)]
+        if hand:
+            row.append(
+                " ".join(f"{q}:{a}" for q, sub in sorted(subs.items()) for a in sub.awaiting)
+            )
+        rows.append(row)
     return _csv_text(rows)
 
 
 def long_csv(run: GradeRun) -> str:
     """Return the long CSV: one row per student, quiz and question.
 
-    Columns: ``student, quiz, question, response, points, max_points, correct``. ``response`` is
-    the learner's answer as JSON (empty when unanswered).
+    Columns: ``student, quiz, question, response, points, max_points, correct, status,
+    comment``. ``response`` is the learner's answer as JSON (empty when unanswered); ``status``
+    is ``graded``, ``unanswered``, ``awaiting marking`` (a written answer the instructor marks by
+    hand, 0 points until marked) or ``marked``, and ``comment`` the marker's comment.
     """
     # Written line by line (a class of 500 has about 90,000 rows): each field is quoted as the
     # csv module quotes it (QUOTE_MINIMAL), and each distinct response is encoded once.
-    lines = ["student,quiz,question,response,points,max_points,correct\n"]
+    lines = ["student,quiz,question,response,points,max_points,correct,status,comment\n"]
     encoded: dict[str, str] = {}
     for sub in sorted(run.graded, key=lambda s: (s.student, s.quiz)):
         head = f"{_field(sub.student)},{_field(sub.quiz)},"
@@ -96,7 +116,8 @@ def long_csv(run: GradeRun) -> str:
                 response = _field(_RESPONSE_JSON.encode(value))
             lines.append(
                 f"{head}{_field(answer.question)},{response},{_number(answer.points)},"
-                f"{_number(answer.max_points)},{int(answer.correct)}\n"
+                f"{_number(answer.max_points)},{int(answer.correct)},{answer.status},"
+                f"{_field(answer.comment)}\n"
             )
     return "".join(lines)
 
@@ -175,7 +196,9 @@ def canvas_csv(run: GradeRun, roster: Mapping[str, RosterEntry] | None = None) -
     :func:`read_roster`) every listed student gets a row with their name and ids, including those
     who submitted nothing; without one the student id fills *Student*, *SIS User ID* and *SIS
     Login ID* (Canvas matches on the SIS ids). Each quiz is one assignment column named by its bank
-    title; the second row gives *Points Possible*, as in Canvas's own exports.
+    title; the second row gives *Points Possible*, as in Canvas's own exports. A quiz with a
+    written answer still awaiting marking is left empty for that student, so no score that is
+    not final goes to Canvas.
     """
     quizzes = run.quizzes
     titles = [run.key.bank(quiz).title for quiz in quizzes]
@@ -189,7 +212,10 @@ def canvas_csv(run: GradeRun, roster: Mapping[str, RosterEntry] | None = None) -
     for student in sorted(set(table) | set(roster)):
         entry = roster.get(student) or RosterEntry(student, student, "", student, student)
         subs = table.get(student, {})
-        cells = [_number(subs[quiz].points) if quiz in subs else "" for quiz in quizzes]
+        cells = [
+            _number(subs[quiz].points) if quiz in subs and not subs[quiz].awaiting else ""
+            for quiz in quizzes
+        ]
         ids = [entry.canvas_id, entry.sis_user_id, entry.sis_login_id, entry.section]
         rows.append([entry.name, *ids, *cells])
     return _csv_text(rows)

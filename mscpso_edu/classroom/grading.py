@@ -61,7 +61,12 @@ class Skipped:
 
 @dataclass(slots=True)  # not frozen: built 85,000 times in a class of 500, and never changed
 class GradedAnswer:
-    """One question of one graded submission (``response`` is None when unanswered)."""
+    """One question of one graded submission (``response`` is None when unanswered).
+
+    ``by_hand`` is True for a question an instructor marks by hand (a reflection worth points);
+    ``awaiting`` is True while such an answer has no mark (its ``points`` are 0 so far), and
+    ``comment`` is the marker's comment (:mod:`mscpso_edu.classroom.marks`).
+    """
 
     question: str
     response: Any
@@ -70,6 +75,18 @@ class GradedAnswer:
     correct: bool
     answered: bool
     note: str = ""
+    by_hand: bool = False
+    awaiting: bool = False
+    comment: str = ""
+
+    @property
+    def status(self) -> str:
+        """``unanswered``, ``awaiting marking``, ``marked`` (by hand) or ``graded``."""
+        if not self.answered:
+            return "unanswered"
+        if self.awaiting:
+            return "awaiting marking"
+        return "marked" if self.by_hand else "graded"
 
 
 @dataclass
@@ -92,6 +109,11 @@ class GradedSubmission:
     def max_points(self) -> float:
         """Points the quiz is worth."""
         return sum(answer.max_points for answer in self.answers)
+
+    @property
+    def awaiting(self) -> list[str]:
+        """Ids of the written answers still awaiting the instructor's marks."""
+        return [answer.question for answer in self.answers if answer.awaiting]
 
 
 @dataclass
@@ -194,7 +216,17 @@ def _grade_one(
     graded = []
     for question in bank.questions:
         if question.id not in responses:
-            graded.append(GradedAnswer(question.id, None, 0.0, question.points, False, False))
+            graded.append(
+                GradedAnswer(
+                    question.id,
+                    None,
+                    0.0,
+                    question.points,
+                    False,
+                    False,
+                    by_hand=question.marked_by_hand,
+                )
+            )
             continue
         response = responses[question.id]
         if getattr(question, "runs_code", False):
@@ -220,6 +252,16 @@ def _grade_one(
             if memo is not None and len(key.results) < 200_000:
                 key.results[memo] = outcome
         points, max_points, correct, note = outcome
+        if question.marked_by_hand:
+            # Written, to be marked by the instructor: 0 points so far, and it says so (a text
+            # the type refuses, which no widget records, earns 0 with the reason instead).
+            awaiting = not note
+            graded.append(
+                GradedAnswer(
+                    question.id, response, 0.0, max_points, False, True, note, True, awaiting
+                )
+            )
+            continue
         graded.append(GradedAnswer(question.id, response, points, max_points, correct, True, note))
     return GradedSubmission(path, data["student"], data["learner"], quiz, data["created"], graded)
 

@@ -2,10 +2,10 @@
 
 Every bank question names the objectives it assesses. For each graded submission and each
 objective its quiz assesses, a student's **share** is the points they earned on the objective's
-questions divided by those questions' points (unanswered questions earn 0; reflections, worth no
-points, are left out). A student **misses** an objective when the share is below
-:data:`mscpso_edu.quiz.mastery.REVISIT_BELOW` (60%), the line below which the learner's own
-mastery map says "revisit".
+questions divided by those questions' points (unanswered questions earn 0; reflections are left
+out, those an instructor marks by hand too, as their marks may not all be in). A student
+**misses** an objective when the share is below :data:`mscpso_edu.quiz.mastery.REVISIT_BELOW`
+(60%), the line below which the learner's own mastery map says "revisit".
 
 Objectives are ranked by the share of students who miss them, and each lists the questions
 behind it with the proportion of students fully correct on each, hardest first: where to look

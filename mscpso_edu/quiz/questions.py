@@ -17,7 +17,8 @@ Responses by type
   fraction of pairs matched.
 - ``ordering``: the item texts in the learner's order; credit is the fraction in place.
 - ``short_text``: a string.
-- ``reflection``: free text, recorded in the progress store but never graded (worth 0 points).
+- ``reflection``: free text, recorded in the progress store, never graded automatically (worth 0
+  points unless its bank gives it points; then the instructor marks it by hand).
 - ``code``: the learner's source code (text or ``{"code": ...}``); credit is the fraction of the
   key's tests that pass (see :mod:`mscpso_edu.quiz.kinds.code`).
 

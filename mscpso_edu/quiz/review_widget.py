@@ -19,7 +19,6 @@ import html
 import ipywidgets as widgets
 
 from ..errors import CourseError
-from . import questions as q
 from .learner import learner_id, learner_seed
 from .spaced import (
     ReviewItem,
@@ -72,7 +71,7 @@ class ReviewSession(widgets.VBox):
         boxes = []
         for number, item in enumerate(items, 1):
             question = item.question
-            if isinstance(question, q.ComputedQuestion):
+            if question.drawn_per_learner:
                 # New numbers each time it comes back: the seed counts the earlier reviews.
                 reviewed = reviews.count(item.lesson, question.id)
                 question = question.for_seed(

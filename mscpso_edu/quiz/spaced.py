@@ -432,7 +432,7 @@ def reviewable_questions(lessons: set[str]) -> dict[tuple[str, str], q.Question]
         except CourseError:
             continue
         for question in bank.questions:
-            if bank.mode_of(question) != "exam" and not isinstance(question, q.ReflectionQuestion):
+            if bank.mode_of(question) != "exam" and question.graded:
                 found[(lesson, question.id)] = question
     return found
 

@@ -49,7 +49,9 @@ def question_html(question: q.Question, number: int, *, exam: bool = False, seed
     question = question.for_seed(0)
     options, answer = kind_of(question).static_parts(question, seed)
     points = f"{question.points:g} point{'s' if question.points != 1 else ''}"
-    if not question.graded:
+    if question.marked_by_hand:
+        points += ", marked by your instructor"
+    elif not question.graded:
         points = "not graded"
     explanation = render(cite_ids(question.explanation, _cite)) if question.explanation else ""
     sources = "; ".join(_cite(ref) for ref in question.references)

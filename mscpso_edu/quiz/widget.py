@@ -98,7 +98,9 @@ class QuestionPanel:
         self.control = self._build_control(question, seed)
 
         points = f"{question.points:g} point{'s' if question.points != 1 else ''}"
-        if not question.graded:
+        if question.marked_by_hand:
+            points += ", marked by your instructor"
+        elif not question.graded:
             points = "recorded, not graded"
         self.prompt = widgets.HTMLMath(
             value=f"<h4>Question {number} <small>({points})</small></h4>{render(question.prompt)}"
@@ -191,6 +193,9 @@ class QuestionPanel:
             return result
         colour = "#0072B2" if result.correct else "#D55E00"
         score = f"{result.points:g} / {result.max_points:g} points"
+        if self.question.marked_by_hand:
+            # Nothing is scored yet: the instructor marks the text (the feedback says so).
+            colour, score = "#0072B2", "Saved"
         self.feedback.value = (
             f'<div role="status" style="border-left: 4px solid {colour}; padding-left: 0.5em">'
             f"<strong>{score}.</strong> {render(result.feedback)}{saved}</div>"
@@ -243,6 +248,8 @@ class QuestionPanel:
         tries = f"{self.attempts} attempt{'s' if self.attempts != 1 else ''}"
         if self.exam:
             return f"<span>{tries}; exam: graded later</span>"
+        if self.question.marked_by_hand:
+            return f"<span>{tries}; marked by your instructor</span>"
         return f"<span>{tries}; {self.scoring} {self.counted:g} / {self.question.points:g}</span>"
 
     @property

@@ -142,7 +142,9 @@ class Question:
     type: ClassVar[str] = ""
     #: Drawn for each learner (:meth:`for_seed`) before it is shown or graded.
     drawn_per_learner: ClassVar[bool] = False
-    #: Earns points; False for a question that is only recorded (a reflection).
+    #: Graded automatically against the key; False for a question that is only recorded (a
+    #: reflection), which earns points only when the bank gives it some and an instructor marks
+    #: it by hand (:attr:`marked_by_hand`).
     graded: ClassVar[bool] = True
     id: str
     prompt: str
@@ -158,6 +160,12 @@ class Question:
     def grade(self, response: Any) -> Result:  # pragma: no cover - every subclass overrides
         """Grade ``response``; see the module docstring for the response each type takes."""
         raise NotImplementedError
+
+    @property
+    def marked_by_hand(self) -> bool:
+        """True for a question an instructor marks by hand: not graded automatically, yet worth
+        points (a reflection given ``points:`` in its bank)."""
+        return not self.graded and self.points > 0
 
     def for_seed(self, seed: int) -> Question:
         """The question one learner sees: itself, unless it is drawn per learner."""

@@ -132,3 +132,15 @@ def test_a_steady_state_scan_read_back_equals_the_fresh_one(tmp_path, monkeypatc
     assert calls == []  # read, not recomputed
     for name in ("factors", "healthy", "psoriatic", "threshold"):
         np.testing.assert_array_equal(getattr(cached, name), getattr(fresh, name))
+
+
+def test_the_published_steady_states_read_back_exactly(tmp_path, monkeypatch):
+    monkeypatch.setenv(results_cache.CACHE_ENV, str(tmp_path))
+    skin_circuit.steady_states.cache_clear()
+    fresh = skin_circuit.steady_states()
+    skin_circuit.steady_states.cache_clear()
+    monkeypatch.setattr(skin_circuit, "_brentq", lambda *a, **k: pytest.fail("recomputed"))
+    cached = skin_circuit.steady_states()
+    skin_circuit.steady_states.cache_clear()
+    assert cached == fresh  # every variable bit for bit, and the stability flags
+    assert [s.stable for s in cached] == [True, False, True]

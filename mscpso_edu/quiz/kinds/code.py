@@ -330,16 +330,29 @@ class _Code(Kind):
 
 
 def _latest_cell_defining(name: str) -> str:
-    """The source of the latest input cell of this IPython session that binds ``name``."""
+    """The source of the notebook cell that defined ``name`` in this IPython session.
+
+    For a function, the whole cell it was defined in (IPython keeps each cell's source for
+    tracebacks); otherwise the latest input cell in the history that binds ``name``.
+    """
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - the course always has IPython
         return ""
     shell = get_ipython()
-    history = getattr(shell, "user_ns", {}).get("In", []) if shell is not None else []
+    if shell is None:
+        return ""
+    import linecache
+
     from ..coderun import defined_names
 
-    for source in reversed(history):
+    namespace = getattr(shell, "user_ns", {})
+    code = getattr(namespace.get(name), "__code__", None)
+    if code is not None:
+        cell = "".join(linecache.getlines(code.co_filename))
+        if name in defined_names(cell):
+            return cell
+    for source in reversed(namespace.get("In", [])):
         if isinstance(source, str) and name in defined_names(source):
             return source
     return ""

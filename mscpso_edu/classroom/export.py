@@ -244,7 +244,10 @@ def moodle_xml(bank: Bank, warn: Warn) -> str:
             for accepted in question.accept:
                 _text(node, "answer", accepted).set("fraction", "100")
         elif isinstance(question, q.ReflectionQuestion):
-            warn(f"{question.id}: reflection exported as an essay worth 0 points")
+            warn(
+                f"{question.id}: reflection exported as an essay worth {question.points:g} "
+                "points" + (", marked by hand in Moodle" if question.points else "")
+            )
             ET.SubElement(node, "responseformat").text = "editor"
     ET.indent(quiz)
     return ET.tostring(quiz, encoding="unicode", xml_declaration=True) + "\n"

@@ -23,8 +23,9 @@ question out, so it never repeats what the lesson asked on the way.
        widgets.explore_skin_circuit()
        #### What to notice ... (Markdown: why it came out that way)
 
-2. **Every Think prompt gets a recorded answer and a discussion.** A heading ``#### Think`` is the
-   last heading of its Markdown cell, and the next code cell is
+2. **Every Think prompt gets a recorded answer and a discussion.** A ``Think`` heading (``###`` or
+   ``####``, one level below its section: headings never skip a level) is the last heading of its
+   Markdown cell, and the next code cell is
    ``quiz.check("NN_slug", "think_...")`` with one ``type: reflection``, ``role: think`` question.
    Its ``prompt`` is the question, ``guidance`` says what a good answer weighs, and its
    ``explanation`` is the expert discussion, citing ``[refid]`` sources. The learner saves an answer
@@ -187,6 +188,32 @@ def read_objectives(path: str | Path) -> dict[str, str]:
             if match:
                 objectives[match.group(1)] = match.group(2).strip()
     return objectives
+
+
+HEADING_PATTERN = re.compile(r"^(#{1,6})\s+(\S.*)$")
+
+
+def _check_heading_order(cells: list[dict], problem) -> None:
+    """Report a Markdown heading more than one level below the heading before it."""
+    previous = 0
+    for index, cell in enumerate(cells):
+        if cell.get("cell_type") != "markdown":
+            continue
+        in_fence = False
+        for line in _source(cell).splitlines():
+            if line.lstrip().startswith("```"):
+                in_fence = not in_fence
+            match = None if in_fence else HEADING_PATTERN.match(line)
+            if match is None:
+                continue
+            level = len(match.group(1))
+            if previous and level > previous + 1:
+                problem(
+                    index,
+                    f"heading {'#' * level} {match.group(2)!r} skips a level after a "
+                    f"{'#' * previous} heading: use {'#' * (previous + 1)}",
+                )
+            previous = level
 
 
 def _heading_cell(cells: list[dict], pattern: str) -> int | None:
@@ -430,6 +457,9 @@ def lint_notebook(path: str | Path, *, require_bank: bool = True) -> list[Proble
             problem(refs_at, "generate references: call knowledge.bibliography([...]) after it")
         else:
             _check_citations(lesson, *bibliography[0], problem)
+
+    # Headings never skip a level: screen readers navigate by the outline (axe: heading-order).
+    _check_heading_order(cells, problem)
 
     # 12. Predict before explorers, discuss every Think prompt, name the misconceptions.
     if lesson.stem not in NOT_YET_CONVERTED:

@@ -269,3 +269,24 @@ def test_a_lesson_missing_from_the_catalogue_is_named(tmp_path):
         f"{path}:cell 0: lesson 12_extra is not in the course catalogue (knowledge/course.yaml)"
         in found
     )
+
+
+def test_a_heading_that_skips_a_level_is_named(tmp_path):
+    # An h4 straight under an h2 breaks the outline screen readers navigate by (axe: heading-order).
+    path, notebook = lesson_copy(tmp_path)
+    index = next(
+        i
+        for i, c in enumerate(notebook["cells"])
+        if c["cell_type"] == "markdown" and "".join(c["source"]).startswith("## ")
+    )
+    notebook["cells"][index]["source"] = [
+        "".join(notebook["cells"][index]["source"]),
+        "\n#### Aside\n",
+    ]
+    problems = messages(write(path, notebook))
+    assert (
+        f"{path}:cell {index}: heading #### 'Aside' skips a level after a ## heading: use ###"
+        in (problems)
+    )
+    notebook["cells"][index]["source"][1] = "\n```\n#### not a heading in a code fence\n```\n"
+    assert not [p for p in messages(write(path, notebook)) if "skips a level" in p]

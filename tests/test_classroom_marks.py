@@ -330,3 +330,45 @@ def test_the_shipped_banks_still_validate(repo, tmp_path):
     shutil.copytree(repo / "quizzes", copy)
     _bank, problems = read_bank(copy / f"{LESSON}.yaml")
     assert problems == []
+
+
+def test_the_learner_side_scores_nothing_it_cannot_mark(key, tmp_path):
+    from mscpso_edu.quiz.mastery_map import evidence
+    from mscpso_edu.quiz.store import ProgressStore
+    from mscpso_edu.quiz.widget import QuestionPanel, QuizWidget
+
+    bank = load_bank(key / f"{LESSON}.yaml")
+    with ProgressStore(tmp_path / "p.sqlite3") as store:
+        panel = QuestionPanel(
+            bank.question("defence"), number=1, lesson=LESSON, mode="practice", learner="ann",
+            store=store,
+        )  # fmt: skip
+        panel.control.value = "Adipose cells into two plaques."
+        assert panel.submit() is not None
+        [attempt] = store.attempts(LESSON)
+        # Recorded out of 0 points: the learner's mastery map takes no evidence from it.
+        assert (attempt.points, attempt.max_points) == (0.0, 0.0)
+        [found] = evidence(store)
+        assert found.score != found.score  # NaN: no evidence
+    practice = tmp_path / "practice" / f"{LESSON}.yaml"
+    practice.parent.mkdir()
+    practice.write_text(BANK.replace("mode: exam\n", ""), encoding="utf-8")
+    quiz = QuizWidget(load_bank(practice), ("tf", "defence"), store=False)
+    assert "4 of the points are for written answers your instructor marks" in quiz.total.value
+
+
+def test_item_analysis_and_class_mastery_leave_hand_marked_questions_out(subs, key):
+    from mscpso_edu.classroom.analysis import analyse, hand_marking
+    from mscpso_edu.classroom.grading import grade_submissions
+
+    run = grade_submissions([subs], key)
+    [analysis] = analyse(run)
+    assert [item.question for item in analysis.items] == ["tf"]
+    [row] = hand_marking(run)
+    assert (row["question"], row["answered"], row["marked"], row["awaiting"]) == (
+        "defence",
+        2,
+        0,
+        2,
+    )
+    assert row["mean"] is None

@@ -220,10 +220,14 @@ class QuestionPanel:
     def _record(self, result: q.Result) -> str:
         if self.store is None:
             return ""
+        # A written answer the instructor marks by hand is scored by nobody here: recorded out
+        # of 0 points, so the learner's mastery map takes no evidence from it (as for any
+        # reflection) and the grader, not the store, gives it its points.
+        out_of = 0.0 if self.question.marked_by_hand else result.max_points
         try:
             self.store.record(
                 self.learner, self.lesson, self.question.id, self.response(), result.points,
-                result.max_points, result.correct, self.mode,
+                out_of, result.correct, self.mode,
             )  # fmt: skip
         except (CourseError, sqlite3.Error) as error:
             note = render_inline(f"(This attempt could not be saved: {error})")
@@ -429,10 +433,16 @@ class QuizWidget(widgets.VBox):
                 "(<code>mscpso-edu submit</code>).</p>"
             )
             return
+        by_hand = sum(p.question.points for p in self.panels if p.question.marked_by_hand)
+        marked = (
+            f"; {by_hand:g} of the points are for written answers your instructor marks"
+            if by_hand
+            else ""
+        )
         self.total.value = (
             f"<p><strong>Score: {self.score:g} / {self.max_points:g}</strong> "
             f"({tried} of {len(self.panels)} questions tried; your {self.bank.scoring} attempt "
-            "at each counts)</p>"
+            f"at each counts{marked})</p>"
         )
 
 

@@ -144,3 +144,13 @@ def test_the_published_steady_states_read_back_exactly(tmp_path, monkeypatch):
     skin_circuit.steady_states.cache_clear()
     assert cached == fresh  # every variable bit for bit, and the stability flags
     assert [s.stable for s in cached] == [True, False, True]
+
+
+def test_the_th17_table_read_back_equals_the_fresh_one(tmp_path, monkeypatch):
+    from mscpso_edu.models import th17_treg
+
+    monkeypatch.setenv(results_cache.CACHE_ENV, str(tmp_path))
+    fresh = str(th17_treg.th17_condition_table([(1, 1), (0, 1)]))
+    monkeypatch.setattr(th17_treg, "simulate_th17", lambda **kw: pytest.fail("recomputed"))
+    assert str(th17_treg.th17_condition_table([(1, 1), (0, 1)])) == fresh
+    assert "| 1 | 1 | 0.302 | 0.078 |" in fresh

@@ -37,6 +37,7 @@ import numpy as np
 
 from ..errors import CourseError
 from ..knowledge import MarkdownText, markdown_table
+from ..results_cache import cached_result
 from ._validate import check_known_names, check_non_negative, check_positive
 
 __all__ = [
@@ -282,10 +283,16 @@ def th17_condition_table(
         # Adding 0.0 turns a rounded -0.0 (solver noise just below zero) into 0.0.
         return f"{round(value, 3) + 0.0:.3f}"
 
-    rows = []
-    for il6, tgf in conditions:
-        final = simulate_th17(il6=il6, tgf=tgf, hours=hours).final
-        rows.append(
-            (f"{il6:g}", f"{tgf:g}", level(final["rorgt_mrna"]), level(final["foxp3_mrna"]))
-        )
-    return markdown_table(["IL-6", "TGF-β", "RORγt mRNA", "FOXP3 mRNA"], rows)
+    def compute() -> list[list[str]]:
+        rows = []
+        for il6, tgf in conditions:
+            final = simulate_th17(il6=il6, tgf=tgf, hours=hours).final
+            rows.append(
+                [f"{il6:g}", f"{tgf:g}", level(final["rorgt_mrna"]), level(final["foxp3_mrna"])]
+            )
+        return rows
+
+    # One 72-hour run per condition: computed once per model version.
+    pairs = [[float(il6), float(tgf)] for il6, tgf in conditions]
+    rows = cached_result("th17_condition_table", [pairs, float(hours)], compute)
+    return markdown_table(["IL-6", "TGF-β", "RORγt mRNA", "FOXP3 mRNA"], [tuple(r) for r in rows])

@@ -508,12 +508,17 @@ def _job_line(job: CodeJob, time_limit: float, memory_mb: float) -> str:
     return json.dumps(data) + "\n"
 
 
-def _start_server() -> subprocess.Popen[str]:
+#: Packages slow to import that the server imports once, before forking, when some job's code
+#: names them: then a learner's ``import numpy`` costs each forked child nothing.
+_PRELOADABLE = ("numpy", "scipy", "pandas")
+
+
+def _start_server(preload: Sequence[str] = ()) -> subprocess.Popen[str]:
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
     # The server is this file run as a script: it needs only the standard library, so it starts
     # without importing the course package.
     return subprocess.Popen(
-        [sys.executable, os.path.abspath(__file__)],
+        [sys.executable, os.path.abspath(__file__), *preload],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -530,7 +535,8 @@ def _server_worker(
     memory_mb: float,
 ) -> None:
     """Feed ``jobs`` to one server, one at a time; restart the server if it ever dies."""
-    server = _start_server()
+    preload = [name for name in _PRELOADABLE if any(name in job.code for _, job in jobs)]
+    server = _start_server(preload)
     try:
         for index, job in jobs:
             deadline = (job.time_limit or time_limit) + 5.0
@@ -547,7 +553,7 @@ def _server_worker(
                 server.kill()
                 server.wait()
                 out[index] = CodeReport.failed(job.tests, "the grader could not run this code")
-                server = _start_server()
+                server = _start_server(preload)
     finally:
         if server.stdin is not None:
             server.stdin.close()
@@ -649,7 +655,9 @@ def defined_names(code: str) -> set[str]:
 
 if __name__ == "__main__":  # pragma: no cover - the server process
     sys.path.pop(0)  # not this folder: the learner's imports find the environment's packages
-    # Preloaded once, so a learner's `import numpy` costs a forked child nothing.
-    with contextlib.suppress(ImportError):
-        import numpy  # noqa: F401
+    # Preloaded once (the names the parent passes), so a learner's `import numpy` costs a forked
+    # child nothing.
+    for module in sys.argv[1:]:
+        with contextlib.suppress(ImportError):
+            __import__(module)
     _serve()

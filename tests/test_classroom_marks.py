@@ -188,6 +188,17 @@ def test_the_marking_sheet_lists_every_written_answer_with_the_rubric(subs, key,
     ]
 
 
+def test_the_marking_sheet_never_hands_a_spreadsheet_a_formula(subs, key, tmp_path):
+    from mscpso_edu.classroom.grading import grade_submissions
+    from mscpso_edu.classroom.marks import marking_sheet_csv
+
+    run = grade_submissions([subs], key)
+    answer = next(a for a in run.graded[0].answers if a.question == "defence")
+    answer.response = '=HYPERLINK("http://evil.example","click")'
+    rows = list(csv.DictReader(io.StringIO(marking_sheet_csv(run))))
+    assert rows[0]["response"] == "'" + answer.response
+
+
 def test_a_filled_in_sheet_merges_as_marks_into_every_output(subs, key, tmp_path, capsys):
     sheet = tmp_path / "sheet.csv"
     assert _grade(subs, key, tmp_path, "--marking-sheet", str(sheet)) == 0

@@ -7,7 +7,9 @@ gives it its points:
 
 - :func:`marking_sheet_csv` lists every written answer to be marked: student, lesson, question,
   the points (empty until marked, or the mark already given), a comment, the maximum, the
-  question's rubric criteria (when it has a rubric), the prompt and the student's text;
+  question's rubric criteria (when it has a rubric), the prompt and the student's text (a text
+  that a spreadsheet would run as a formula, beginning with ``=``, ``+``, ``-`` or ``@``, gets a
+  leading ``'``);
 - :func:`read_marks` reads a marks file: a CSV with columns :data:`MARKS_COLUMNS` (``comment``
   optional; the sheet's other columns are allowed and ignored, so a filled-in sheet is a marks
   file). A row whose ``points`` is empty is not marked yet and is skipped;
@@ -250,10 +252,16 @@ def marking_sheet_csv(run: GradeRun) -> str:
                         answer.comment if done else "",
                         f"{question.points:g}",
                         rubric,
-                        question.prompt.strip(),
-                        str(answer.response),
+                        _as_text(question.prompt.strip()),
+                        _as_text(str(answer.response)),
                     ]
                 )
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
     return buffer.getvalue()
+
+
+def _as_text(text: str) -> str:
+    """A student's text as a spreadsheet shows it: one beginning with ``=``, ``+``, ``-``, ``@``
+    or a tab gets a leading ``'``, so opening the sheet never runs it as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

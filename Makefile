@@ -57,7 +57,8 @@ test: $(DEV_STAMP)
 test-quick: $(DEV_STAMP)
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	MPLBACKEND=Agg MSCPSO_EDU_HOME="$$tmp/home" MSCPSO_EDU_CACHE="$$tmp/cache" IPYTHONDIR="$$tmp/ipython" \
-	$(BIN)/python -m pytest -p no:cacheprovider -m "not e2e and not slow" $(PYTEST_ARGS) tests
+	$(BIN)/python -m pytest -p no:cacheprovider -m "not e2e and not hub and not slow" \
+	    -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS) tests
 
 # The course as a static website, built offline with Jupyter Book 1 (every lesson executed) into
 # site/_build/html. Progress and Jupyter state go to a temporary folder, as for the tests.

@@ -114,6 +114,7 @@ def test_the_worked_solution_earns_full_points_and_the_starter_does_not(solved):
     assert result is not None and result.correct and result.points == question.points
     n = len(question.tests)
     assert f"{n} of {n} tests passed" in panel.feedback.value
+    assert "opens once every test passes" not in panel.explanation.value
     starter = q.grade(question, question.starter)
     assert not starter.correct and starter.points < question.points
 
@@ -132,6 +133,9 @@ def test_practice_shows_which_tests_failed_and_why_and_the_solution_on_request()
     assert "2 of 4 tests passed" in feedback
     assert "fraction_left(3, 1): got -0.5, expected 0.125" in feedback
     assert "does not remove a fixed amount" in feedback  # the bank's feedback for that test
+    # The explanation states the formula: it stays closed until every test passes.
+    assert "opens once every test passes" in panel.explanation.value
+    assert "0.5 to the power" not in panel.explanation.value
     button = panel.inputs["solution"]
     assert (
         "return 0.5 ** (t_days / half_life_days)" not in panel.widget.children[1].children[-1].value

@@ -3,7 +3,8 @@
 One test per ``lessons/*.ipynb`` (new lessons are picked up automatically). Each opens the lesson
 in the shared server and browser, runs it with *Run > Run All Cells*, and then checks what a
 learner would see: no tracebacks, every explorer drawn with alt text and labelled controls, a
-moved slider that changes its figure, a quiz answer that gets feedback, and no serious
+moved slider that changes its figure, a quiz answer that gets feedback (and, in a lesson with a
+code exercise, the unfinished starter checked and told which tests failed), and no serious
 accessibility finding in our content. A screenshot of the explorer and of the quiz feedback goes
 to ``artifacts/screenshots/``.
 """
@@ -152,6 +153,26 @@ def answer_a_quiz_question(page) -> str:
     return feedback.inner_text()
 
 
+def has_code_exercise(lesson: Path) -> bool:
+    """Whether the lesson has a code exercise (a code cell tagged ``exercise``)."""
+    cells = json.loads(lesson.read_text(encoding="utf-8"))["cells"]
+    return any("exercise" in c.get("metadata", {}).get("tags", []) for c in cells)
+
+
+def check_a_code_exercise(page) -> str:
+    """Press Check on the first code exercise (the starter cell ran as is); return feedback."""
+    # The exercise's code box, labelled "Your code" (a reflection's box is "Your text").
+    field = page.locator(".jp-OutputArea-output .widget-textarea", has_text="Your code").first
+    box = field.locator("textarea")
+    panel = field.locator("xpath=ancestor::div[contains(@class,'widget-vbox')][2]")
+    panel.get_by_role("button", name="Check").click()
+    feedback = panel.locator("[role=status], [role=alert]").first
+    feedback.wait_for(state="visible", timeout=60_000)
+    feedback.scroll_into_view_if_needed()
+    assert "def " in box.input_value(), "the checked code is not shown to the learner"
+    return feedback.inner_text()
+
+
 @pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
 def test_lesson_runs_and_responds_in_jupyterlab(context, lab_server, screenshots, lesson):
     page = context.new_page()
@@ -201,6 +222,11 @@ def test_lesson_runs_and_responds_in_jupyterlab(context, lab_server, screenshots
         feedback = answer_a_quiz_question(page)
         assert "point" in feedback or feedback.strip(), feedback
         page.screenshot(path=str(screenshots / f"{lesson.stem}-quiz.png"))
+        if has_code_exercise(lesson):
+            # The starter is unfinished on purpose: the learner is told which tests failed.
+            feedback = check_a_code_exercise(page)
+            assert "tests passed" in feedback and "Failed:" in feedback, feedback
+            page.screenshot(path=str(screenshots / f"{lesson.stem}-code-exercise.png"))
 
         # Accessibility of our content: rendered Markdown and every output (figures, widgets).
         failing, allowed = axe_findings(page, [".jp-RenderedMarkdown", ".jp-OutputArea-output"])

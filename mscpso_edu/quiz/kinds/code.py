@@ -19,6 +19,7 @@ tests' arguments. No LMS item runs code, so exports leave code exercises out wit
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -36,6 +37,9 @@ __all__ = ["CodeQuestion", "KeylessCodeQuestion", "code_of"]
 
 #: The longest code graded (characters).
 MAX_CODE = 20_000
+
+#: What the explanation says until every test passes (it states how to compute the answer).
+WITHHELD = "*The explanation opens once every test passes.*"
 
 _JSON_VALUE: dict[str, Any] = {}  # any JSON value: a number, text, bool, null, list or mapping
 
@@ -128,15 +132,23 @@ class CodeQuestion(Question):
         """Turn a run's report into points and feedback: which tests failed and why."""
         total = len(report.outcomes) or 1
         passed = report.passed
-        lines = [f"**{passed} of {len(report.outcomes)} tests passed.**"]
+        head = f"**{passed} of {len(report.outcomes)} tests passed.**"
         if report.problem:
-            lines.append(f"Nothing could be tested: {report.problem}.")
+            feedback = f"{head} Nothing could be tested: {report.problem}."
         else:
-            for outcome in report.outcomes:
-                if not outcome.passed:
-                    why = f" {outcome.feedback}" if outcome.feedback else ""
-                    lines.append(f"- Failed: `{outcome.message}`.{why}")
-        return self._result(passed / total, "\n".join(lines))
+            failed = [
+                f"- Failed: `{outcome.message}`."
+                + (f" {outcome.feedback}" if outcome.feedback else "")
+                for outcome in report.outcomes
+                if not outcome.passed
+            ]
+            feedback = "\n\n".join([head, "\n".join(failed)]) if failed else head
+        result = self._result(passed / total, feedback)
+        if result.correct:
+            return result
+        # The explanation states how to compute it: it opens once every test passes (practice
+        # mode also offers the worked solution on request).
+        return dataclasses.replace(result, explanation=WITHHELD)
 
     def grade(self, response: Any) -> Result:
         """Run the code here (fresh namespace, time limit) and grade it by its tests."""

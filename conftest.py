@@ -1,4 +1,4 @@
-"""nbval set-up for the lessons: each code exercise runs with its worked solution.
+"""Repository-wide pytest set-up: under nbval, each code exercise runs with its worked solution.
 
 A code exercise's starter cell (tagged ``exercise``) fails the key's tests on purpose. Under
 pytest (nbval), this hook puts the bank's worked solution in that cell, as a learner who solved

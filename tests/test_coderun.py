@@ -150,3 +150,28 @@ def test_many_jobs_keep_their_order_across_workers(workers):
     jobs = [_job(RIGHT if index % 3 else WRONG) for index in range(9)]
     reports = run_many(jobs, workers=workers, time_limit=LIMIT)
     assert [r.all_passed for r in reports] == [bool(index % 3) for index in range(9)]
+
+
+def test_the_child_writes_in_a_scratch_folder_with_small_files_and_no_grader_secrets(
+    tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GRADER_TOKEN", "secret")
+    code = (
+        "import os\n"
+        "open('note.txt', 'w').write('hi')\n"
+        "def probe(x):\n"
+        "    if x == 'token':\n"
+        "        return os.environ.get('GRADER_TOKEN', 'absent')\n"
+        "    with open('big.bin', 'wb') as out:\n"
+        "        out.write(bytes(20 * 1024 * 1024))\n"
+        "    return 'wrote'\n"
+    )
+    tests = (
+        CodeTest(args=("token",), expected="absent"),
+        CodeTest(args=("big",), expected="wrote"),
+    )
+    report = run_isolated(code, "probe", tests, time_limit=5.0)
+    assert report.outcomes[0].passed
+    assert report.outcomes[1].message.startswith("probe('big') raised OSError")  # over 16 MB
+    assert not (tmp_path / "note.txt").exists()

@@ -19,10 +19,12 @@ Security model
 --------------
 This is **isolation from mistakes, not a sandbox against a hostile student.** The child runs as
 the same user as the grader, with the same files and network; the limits stop runaway time and
-memory, not deliberate harm. Code written to read or change files, to open sockets, or to fork
-processes of its own is not prevented. For high stakes, grade on the hub (or another disposable
-machine or container) as an unprivileged user with no access to the key or other students'
-files, and read suspicious submissions before trusting their points.
+memory (and files over 16 MB), and the child starts in a scratch folder with a small environment
+(no tokens of the grader's), but none of this stops deliberate harm. Code written to read or
+change files, to open sockets, or to fork processes of its own is not prevented. For high
+stakes, grade on the hub (or another disposable machine or container) as an unprivileged user
+with no access to the key or other students' files, and read suspicious submissions before
+trusting their points.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ import select
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -61,6 +64,10 @@ __all__ = [
 DEFAULT_TIME_LIMIT = 1.0
 #: Megabytes of memory the learner's code may add to the isolated process.
 DEFAULT_MEMORY_MB = 256
+#: Megabytes the largest file the learner's code writes may reach (isolated runs).
+_FILE_LIMIT_MB = 16
+#: What the isolated server keeps of the grader's environment (nothing else: no tokens).
+_KEPT_ENV = ("PATH", "LANG", "LC_ALL", "PYTHONPATH", "PYTHONHASHSEED", "VIRTUAL_ENV")
 #: The longest text of a returned value kept in a message.
 _REPR_LIMIT = 120
 
@@ -420,6 +427,11 @@ def _limit_self(memory_mb: float, cpu_seconds: float) -> None:
     cpu = math.ceil(used + cpu_seconds) + 1
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    # Files it writes stay small: a write past the limit fails with an OSError (the signal that
+    # would otherwise kill the process is ignored).
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    cap_file = _FILE_LIMIT_MB * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_FSIZE, (cap_file, cap_file))
 
 
 def _serve(stdin: Any = None, stdout: Any = None) -> None:
@@ -513,8 +525,11 @@ def _job_line(job: CodeJob, time_limit: float, memory_mb: float) -> str:
 _PRELOADABLE = ("numpy", "scipy", "pandas")
 
 
-def _start_server(preload: Sequence[str] = ()) -> subprocess.Popen[str]:
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+def _start_server(preload: Sequence[str] = (), cwd: str | None = None) -> subprocess.Popen[str]:
+    # A small environment (no tokens or passwords of the grader's), and a scratch folder as the
+    # working directory, so files a learner's code writes do not land beside the grades.
+    env = {key: os.environ[key] for key in _KEPT_ENV if key in os.environ}
+    env.update({"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "HOME": cwd or "/"})
     # The server is this file run as a script: it needs only the standard library, so it starts
     # without importing the course package.
     return subprocess.Popen(
@@ -524,6 +539,7 @@ def _start_server(preload: Sequence[str] = ()) -> subprocess.Popen[str]:
         stderr=subprocess.DEVNULL,
         text=True,
         env=env,
+        cwd=cwd,
         start_new_session=True,
     )
 
@@ -536,7 +552,8 @@ def _server_worker(
 ) -> None:
     """Feed ``jobs`` to one server, one at a time; restart the server if it ever dies."""
     preload = [name for name in _PRELOADABLE if any(name in job.code for _, job in jobs)]
-    server = _start_server(preload)
+    scratch = tempfile.TemporaryDirectory(prefix="mscpso-code-")
+    server = _start_server(preload, scratch.name)
     try:
         for index, job in jobs:
             deadline = (job.time_limit or time_limit) + 5.0
@@ -553,7 +570,7 @@ def _server_worker(
                 server.kill()
                 server.wait()
                 out[index] = CodeReport.failed(job.tests, "the grader could not run this code")
-                server = _start_server(preload)
+                server = _start_server(preload, scratch.name)
     finally:
         if server.stdin is not None:
             server.stdin.close()
@@ -562,6 +579,7 @@ def _server_worker(
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+        scratch.cleanup()
 
 
 def run_many(

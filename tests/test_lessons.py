@@ -132,6 +132,25 @@ def test_helper_code_and_stray_imports_are_refused(tmp_path):
     assert f"{path}:cell {index}: imports belong in the single setup cell at the top" in found
 
 
+def test_an_exercise_cell_may_hold_the_learners_code_only_before_its_check(tmp_path):
+    path, notebook = lesson_copy(tmp_path)
+    index = first_code_cell(notebook, after=first_code_cell(notebook))
+    cell = notebook["cells"][index]
+    cell["source"] = "import math\ndef area(r):\n    return sum(math.pi * r * r for _ in [1])\n"
+    cell.setdefault("metadata", {})["tags"] = ["exercise"]
+    after = first_code_cell(notebook, after=index)
+    notebook["cells"][after]["source"] = 'quiz.check("00_start_here", "code_area")'
+    found = messages(write(path, notebook))
+    assert not [m for m in found if f":cell {index}:" in m], found
+    notebook["cells"][after]["source"] = "widgets.explore_skin_circuit()"
+    found = messages(write(path, notebook))
+    must = "an exercise cell must be followed by the quiz.check(...) that grades it"
+    assert f"{path}:cell {index}: {must}" in found
+    cell["metadata"]["tags"] = []
+    found = messages(write(path, notebook))
+    assert f"{path}:cell {index}: defines 'area': helpers belong in the mscpso_edu package" in found
+
+
 @pytest.mark.parametrize(
     ("code", "kind"),
     [

@@ -50,8 +50,7 @@ A code cell tagged ``exercise`` (a code exercise's starter, the learner's own co
 import and loop; the next code cell must be the ``quiz.check(...)`` that grades it.
 
 Every other question a lesson asks mid-way (``quiz.check`` outside those two places) is marked
-``role: check``. Lessons in :data:`NOT_YET_CONVERTED` are exempt from these three rules until their
-authors convert them; remove a lesson from that set when it passes.
+``role: check``. Every lesson follows these three rules; there is no exemption list.
 """
 
 from __future__ import annotations
@@ -71,7 +70,6 @@ __all__ = [
     "EXPLORER_SPOILERS",
     "LOOP_KINDS",
     "MEASURABLE_VERBS",
-    "NOT_YET_CONVERTED",
     "Lesson",
     "check_lessons",
     "lint_notebook",
@@ -110,9 +108,6 @@ EXPLORER_SPOILERS: dict[str, frozenset[str]] = {
     ),
 }
 
-#: Lessons not yet converted to the predict / think / misconceptions rules (issue 16). Their
-#: authors remove them one by one; the set must end empty.
-NOT_YET_CONVERTED = frozenset({})
 
 THINK_PATTERN = re.compile(r"^#{2,6} Think\b", re.MULTILINE)
 MISCONCEPTIONS_PATTERN = re.compile(r"^#{2,3} Common misconceptions\s*$", re.MULTILINE)
@@ -462,8 +457,7 @@ def lint_notebook(path: str | Path, *, require_bank: bool = True) -> list[Proble
     _check_heading_order(cells, problem)
 
     # 12. Predict before explorers, discuss every Think prompt, name the misconceptions.
-    if lesson.stem not in NOT_YET_CONVERTED:
-        _check_active_learning(lesson, trees, problem)
+    _check_active_learning(lesson, trees, problem)
 
     # 11. The end-of-lesson quiz, last, with the lesson's own bank.
     last = code_cells[-1]

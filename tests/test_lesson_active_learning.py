@@ -58,7 +58,6 @@ def course(tmp_path, monkeypatch):
     quizzes = tmp_path / "quizzes"
     quizzes.mkdir()
     monkeypatch.setattr(bank_module, "quizzes_dir", lambda: quizzes)
-    monkeypatch.setattr(lessons, "NOT_YET_CONVERTED", frozenset())
     notebook = json.loads(TEMPLATE.read_text(encoding="utf-8"))
     return tmp_path / f"{SLUG}.ipynb", notebook, raw
 
@@ -225,15 +224,6 @@ def test_a_model_table_can_spoil_a_prediction_too(course, monkeypatch):
         m.startswith(f"{path}:cell {table}: state_comparison() shows what the explorer")
         for m in found
     )
-
-
-@pytest.mark.parametrize("stem", sorted(lessons.NOT_YET_CONVERTED))
-def test_an_exempt_lesson_is_one_that_still_needs_converting(stem, monkeypatch):
-    """The exemption list only shrinks: a lesson that meets the rules must leave it."""
-    notebook = REPO / "lessons" / f"{stem}.ipynb"
-    assert notebook.is_file(), f"{stem} is exempt but there is no such lesson"
-    monkeypatch.setattr(lessons, "NOT_YET_CONVERTED", frozenset())
-    assert lint_notebook(notebook), f"{stem} meets the rules: remove it from NOT_YET_CONVERTED"
 
 
 def test_a_check_says_whether_it_is_a_prediction_or_a_think(course, tmp_path):

@@ -35,18 +35,26 @@ def test_core_dependencies_are_the_learners_only():
     assert {"instructor", "test", "hub", "e2e", "site"} <= set(extras)
     for extra, requirements in extras.items():
         assert not core & _names(requirements), f"extra {extra} repeats a core dependency"
-    for tool in ("qti-package-maker", "pytest", "jupyterhub", "playwright", "jupyter-book"):
+    assert "statsmodels" in _names(extras["test"])  # the oracle of the random-effects tests
+    for tool in (
+        "qti-package-maker", "pytest", "jupyterhub", "playwright", "jupyter-book", "statsmodels",
+        "pandas",
+    ):  # fmt: skip
         assert tool not in core
 
 
 def test_learner_modules_import_no_extra():
-    """Opening a lesson imports none of the instructor, test, hub, e2e or site tools."""
+    """Opening a lesson, and lesson 08's pool, import none of the instructor, test, hub, e2e or site
+    tools (statsmodels and pandas included)."""
     code = (
         "import sys\n"
         "from mscpso_edu import diagrams, knowledge, models, quiz, widgets\n"
         "import mscpso_edu.cli\n"
+        "pooled = models.appraisal.pool_response_rates()\n"
+        "pooled.table(), pooled.logit_table(), diagrams.forest_plot(pooled)\n"
         "extra = {'qti_package_maker', 'pytest', 'nbval', 'hypothesis', 'roadrunner', 'jupyterhub',"
-        " 'playwright', 'voila', 'jupyter_book', 'text2qti', 'pygiftparser'}\n"
+        " 'playwright', 'voila', 'jupyter_book', 'text2qti', 'pygiftparser', 'statsmodels',"
+        " 'pandas', 'patsy'}\n"
         "print(sorted(extra & {m.split('.')[0] for m in sys.modules}))\n"
     )
     result = subprocess.run(

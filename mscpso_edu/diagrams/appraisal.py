@@ -199,7 +199,7 @@ def forest_plot(pooled: appraisal.PooledRate | None = None, ax: Axes | None = No
         ``interval_bars``, ``pool_diamond``, ``hksj_bar`` and ``row_labels``, with an alt text.
     """
     pooled = appraisal.pool_response_rates() if pooled is None else pooled
-    weights = pooled.result.weights_rel_re
+    weights = pooled.meta.weights_re
     colour = ROLE_COLOURS["msc"]
     n_rows = len(pooled.rates)
     with course_style():

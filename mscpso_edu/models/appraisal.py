@@ -5,8 +5,10 @@ Everything here is computed from cited numbers in the knowledge base (``clinical
 for the small samples of the MSC studies where the simple ``p +/- 1.96 SE`` interval
 can fall below 0 or above 100%.
 
-:func:`pool_response_rates` pools single-arm rates with a random-effects model from statsmodels'
-meta-analysis tools (lesson 08's exercise). statsmodels is imported only when a pool is computed.
+:func:`pool_response_rates` pools single-arm rates with a random-effects model (lesson 08's
+exercise); :func:`random_effects` is that model, a few lines of numpy and scipy. The course's tests
+check it against statsmodels' ``combine_effects`` (same estimator and conventions) on the course's
+data and on other datasets, so learners do not install statsmodels and pandas for it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
-from typing import Any
 
 from ..errors import CourseError
 from ..knowledge import MarkdownText, cite, fact, markdown_table
@@ -23,10 +24,12 @@ from ..knowledge import MarkdownText, cite, fact, markdown_table
 __all__ = [
     "FlowStage",
     "PooledRate",
+    "RandomEffects",
     "Rate",
     "anchor_rates",
     "calibration_table",
     "pool_response_rates",
+    "random_effects",
     "response_rates",
     "trial_flow",
     "wilson_interval",
@@ -151,6 +154,126 @@ def _expit(x: float) -> float:
 
 
 @dataclass(frozen=True)
+class RandomEffects:
+    """A random-effects meta-analysis of ``k`` effects (on their own scale, e.g. log-odds).
+
+    Attributes
+    ----------
+    effects, variances
+        Each study's effect and its within-study variance.
+    weights_fe, weights_re
+        Each study's relative weight (summing to 1) in the fixed-effect and random-effects means.
+    mean_fe, se_fe
+        The fixed-effect (inverse-variance) mean and its standard error.
+    mean, se
+        The random-effects mean and its standard error ``1 / sqrt(sum(1 / (v_i + tau2)))``.
+    low, high
+        Its interval from the normal distribution.
+    se_hksj, hksj_low, hksj_high
+        The Hartung-Knapp-Sidik-Jonkman standard error (re-estimated from the spread of the
+        studies around the mean, not truncated) and its interval from a t distribution with
+        ``k - 1`` degrees of freedom.
+    tau2
+        The between-study variance (Paule-Mandel), 0 when the studies agree beyond chance.
+    q, q_pvalue, i2
+        Cochran's Q (fixed-effect weights), its chi-squared p-value with ``k - 1`` degrees of
+        freedom, and ``I2 = max(0, (Q - (k - 1)) / Q)``.
+    """
+
+    effects: tuple[float, ...]
+    variances: tuple[float, ...]
+    weights_fe: tuple[float, ...]
+    weights_re: tuple[float, ...]
+    mean_fe: float
+    se_fe: float
+    mean: float
+    se: float
+    low: float
+    high: float
+    se_hksj: float
+    hksj_low: float
+    hksj_high: float
+    tau2: float
+    q: float
+    q_pvalue: float
+    i2: float
+
+
+def random_effects(
+    effects: Sequence[float], variances: Sequence[float], confidence: float = 0.95
+) -> RandomEffects:
+    """Combine study effects with a random-effects model (Paule-Mandel tau², normal and HKSJ CIs).
+
+    Study ``i`` estimates its own true effect, and the true effects scatter around a mean with
+    between-study variance tau². tau² is the Paule-Mandel estimate: the value at which the
+    generalised Q, ``sum((y_i - m)^2 / (v_i + tau2))`` with ``m`` the mean weighted by
+    ``1 / (v_i + tau2)``, equals ``k - 1``; it is 0 when Q at tau² = 0 is already at most
+    ``k - 1``. The conventions are those of statsmodels' ``combine_effects(...,
+    method_re="iterated")``, against which the course's tests check this function; statsmodels
+    stops its iteration when the equation is within 1e-5, this function solves it to machine
+    precision.
+
+    Parameters
+    ----------
+    effects
+        Each study's effect (at least two studies).
+    variances
+        Each study's within-study variance (> 0).
+    confidence
+        Two-sided confidence level of the intervals.
+
+    Examples
+    --------
+    Two studies 1 apart, each with variance 0.25: Q = 2, and the generalised Q,
+    ``2 * 0.5**2 / (0.25 + tau2)``, equals k - 1 = 1 at tau² = 0.25.
+
+    >>> pool = random_effects([0.0, 1.0], [0.25, 0.25])
+    >>> round(pool.mean, 3), round(pool.tau2, 3), round(pool.se, 3), round(pool.i2, 2)
+    (0.5, 0.25, 0.5, 0.5)
+    """
+    import numpy as np
+    from scipy import optimize, stats  # imported here: only pooling needs them
+
+    y, v = np.asarray(effects, dtype=float), np.asarray(variances, dtype=float)
+    k = y.size
+    if k < 2 or v.shape != y.shape:
+        raise CourseError("a random-effects pool needs at least two effects, each with a variance")
+    if not (np.all(np.isfinite(y)) and np.all(np.isfinite(v)) and np.all(v > 0)):
+        raise CourseError("effects must be finite and variances finite and positive")
+    if not 0 < confidence < 1:
+        raise CourseError(f"confidence must be between 0 and 1, got {confidence!r}")
+    df = k - 1
+
+    def excess_q(tau2: float) -> float:
+        w = 1 / (v + tau2)
+        return float(w @ (y - w @ y / w.sum()) ** 2) - df
+
+    tau2 = 0.0
+    if excess_q(0.0) > 0:  # the generalised Q falls steadily towards 0 as tau2 grows
+        upper = float(np.var(y)) + float(v.max())
+        while excess_q(upper) > 0:
+            upper *= 2
+        tau2 = optimize.brentq(excess_q, 0.0, upper, xtol=1e-14, rtol=1e-14)
+    w_fe, w_re = 1 / v, 1 / (v + tau2)
+    mean_fe, mean = float(w_fe @ y / w_fe.sum()), float(w_re @ y / w_re.sum())
+    q = float(w_fe @ (y - mean_fe) ** 2)
+    se = math.sqrt(1 / w_re.sum())
+    se_hksj = math.sqrt(float(w_re @ (y - mean) ** 2) / (df * w_re.sum()))
+    z = float(stats.norm.isf((1 - confidence) / 2))
+    t = float(stats.t.isf((1 - confidence) / 2, df))
+    return RandomEffects(
+        effects=tuple(y.tolist()), variances=tuple(v.tolist()),
+        weights_fe=tuple((w_fe / w_fe.sum()).tolist()),
+        weights_re=tuple((w_re / w_re.sum()).tolist()),
+        mean_fe=mean_fe, se_fe=math.sqrt(1 / w_fe.sum()),
+        mean=mean, se=se, low=mean - z * se, high=mean + z * se,
+        se_hksj=se_hksj, hksj_low=mean - t * se_hksj, hksj_high=mean + t * se_hksj,
+        tau2=float(tau2), q=q, q_pvalue=float(stats.chi2.sf(q, df)),
+        i2=max(0.0, (q - df) / q) if q > 0 else 0.0,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
 class PooledRate:
     """A random-effects pool of single-arm response rates (fractions 0..1).
 
@@ -169,8 +292,8 @@ class PooledRate:
         The share of the spread beyond chance, ``max(0, (Q - df) / Q)``.
     q, q_pvalue
         Cochran's Q and its chi-squared p-value (k - 1 degrees of freedom).
-    result
-        statsmodels' ``CombineResults`` (logit scale), for its own tables.
+    meta
+        The pool on the logit scale (:class:`RandomEffects`), for :meth:`logit_table`.
     """
 
     rates: tuple[Rate, ...]
@@ -183,7 +306,7 @@ class PooledRate:
     i2: float
     q: float
     q_pvalue: float
-    result: Any
+    meta: RandomEffects
 
     def table(self) -> MarkdownText:
         """Return each study and the pool as a Markdown table of percentages."""
@@ -216,15 +339,44 @@ class PooledRate:
         )
         return markdown_table(["Study", "Endpoint", "Responders", "95% interval"], rows)
 
+    def logit_table(self) -> MarkdownText:
+        """Return the pool on the logit scale as a Markdown table, as meta-analysis software does.
+
+        One row per study (its log-odds, standard error, 95% normal interval and relative weight
+        in the fixed-effect and random-effects means), then the fixed-effect mean, the
+        random-effects mean with its normal interval and with its HKSJ interval.
+        """
+        meta = self.meta
+        z = NormalDist().inv_cdf(0.975)
+        rows: list[tuple[object, ...]] = []
+        for rate, y, v, w_fe, w_re in zip(
+            self.rates, meta.effects, meta.variances, meta.weights_fe, meta.weights_re,
+            strict=True,
+        ):  # fmt: skip
+            se = math.sqrt(v)
+            rows.append((rate.label, f"{y:.3f}", f"{se:.3f}", f"{y - z * se:.3f}",
+                         f"{y + z * se:.3f}", f"{w_fe:.1%}", f"{w_re:.1%}"))  # fmt: skip
+        rows += [
+            ("Fixed effect", f"{meta.mean_fe:.3f}", f"{meta.se_fe:.3f}",
+             f"{meta.mean_fe - z * meta.se_fe:.3f}", f"{meta.mean_fe + z * meta.se_fe:.3f}",
+             "100%", ""),
+            ("**Random effects**", f"{meta.mean:.3f}", f"{meta.se:.3f}", f"{meta.low:.3f}",
+             f"{meta.high:.3f}", "", "100%"),
+            ("Random effects, HKSJ", f"{meta.mean:.3f}", f"{meta.se_hksj:.3f}",
+             f"{meta.hksj_low:.3f}", f"{meta.hksj_high:.3f}", "", "100%"),
+        ]  # fmt: skip
+        header = ["Study", "Log-odds", "SE", "95% low", "95% high", "Weight (fixed)",
+                  "Weight (random)"]  # fmt: skip
+        return markdown_table(header, rows)
+
 
 def pool_response_rates(rates: Sequence[Rate] | None = None) -> PooledRate:
-    """Pool single-arm response rates with a random-effects model (statsmodels).
+    """Pool single-arm response rates with a random-effects model.
 
     Each study's proportion is put on the logit scale with variance ``1 / (n p (1 - p))`` (0.5 is
     added to responders and non-responders when a study has none of one kind), then
-    ``statsmodels.stats.meta_analysis.combine_effects`` pools them with the Paule-Mandel estimate
-    of the between-study variance. The pooled logit and its intervals are turned back into
-    proportions.
+    :func:`random_effects` pools them with the Paule-Mandel estimate of the between-study
+    variance. The pooled logit and its intervals are turned back into proportions.
 
     Parameters
     ----------
@@ -238,9 +390,6 @@ def pool_response_rates(rates: Sequence[Rate] | None = None) -> PooledRate:
     >>> len(pooled.rates), 0 < pooled.low < pooled.estimate < pooled.high < 1
     (2, True)
     """
-    import numpy as np
-    from statsmodels.stats.meta_analysis import combine_effects
-
     chosen = tuple(response_rates() if rates is None else rates)
     if len(chosen) < 2:
         raise CourseError("pooling needs at least two studies")
@@ -253,27 +402,19 @@ def pool_response_rates(rates: Sequence[Rate] | None = None) -> PooledRate:
             yes, no = yes + 0.5, no + 0.5
         effects.append(math.log(yes / no))
         variances.append(1 / yes + 1 / no)
-    result = combine_effects(
-        np.array(effects), np.array(variances), method_re="iterated",
-        row_names=[rate.label for rate in chosen],
-    )  # fmt: skip
-    _, ci_re, _, _ = result.conf_int(alpha=0.05, use_t=False)
-    _, _, _, ci_hksj = result.conf_int(alpha=0.05, use_t=True)
-    homogeneity = result.test_homogeneity()
-    q = float(homogeneity.statistic)
-    df = len(chosen) - 1
+    meta = random_effects(effects, variances)
     return PooledRate(
         rates=chosen,
-        estimate=_expit(float(result.mean_effect_re)),
-        low=_expit(float(ci_re[0])),
-        high=_expit(float(ci_re[1])),
-        hksj_low=_expit(float(ci_hksj[0])),
-        hksj_high=_expit(float(ci_hksj[1])),
-        tau2=max(0.0, float(result.tau2)),
-        i2=max(0.0, (q - df) / q) if q > 0 else 0.0,
-        q=q,
-        q_pvalue=float(homogeneity.pvalue),
-        result=result,
+        estimate=_expit(meta.mean),
+        low=_expit(meta.low),
+        high=_expit(meta.high),
+        hksj_low=_expit(meta.hksj_low),
+        hksj_high=_expit(meta.hksj_high),
+        tau2=meta.tau2,
+        i2=meta.i2,
+        q=meta.q,
+        q_pvalue=meta.q_pvalue,
+        meta=meta,
     )
 
 

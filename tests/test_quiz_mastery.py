@@ -236,3 +236,26 @@ def test_a_section_can_pin_its_objectives_and_shared_words_count_little(tmp_path
         "99.b": "2. Psoriasis and PASI",
         "99.c": "3. Psoriasis in mice",
     }
+
+
+def test_a_cell_that_closes_one_section_and_opens_the_next_is_split(tmp_path):
+    import nbformat
+
+    notebook = tmp_path / "99_demo.ipynb"
+    cells = [
+        nbformat.v4.new_markdown_cell("## 1. Neutrophils\n\nNeutrophils enter plaques."),
+        nbformat.v4.new_markdown_cell(
+            "Neutrophils make NETs.\n\n## 2. Severity scores\n<!-- objectives: 99.b -->\n\n"
+            "PASI weighs four regions."
+        ),
+        nbformat.v4.new_markdown_cell("## Key points\n\n- PASI weighs regions."),
+    ]
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), notebook)
+    objectives = {
+        "99.a": "Explain how neutrophils make NETs.",
+        "99.b": "Describe what the score weighs.",
+    }
+    assert objective_sections(notebook, objectives, {}) == {
+        "99.a": "1. Neutrophils",
+        "99.b": "2. Severity scores",
+    }

@@ -235,6 +235,7 @@ def _cell_text(cell: Mapping[str, Any]) -> str:
 
 
 _SECTION = re.compile(r"^## (\d+\. \S.*)$", re.MULTILINE)
+_LEVEL2 = re.compile(r"^(?=## )", re.MULTILINE)
 #: A lesson author may pin objectives to a section: ``<!-- objectives: 08.a, 08.b -->`` anywhere
 #: in the section's Markdown (invisible when rendered).
 _PINNED = re.compile(r"<!--\s*objectives?\s*:\s*([0-9a-z., ]+?)\s*-->", re.IGNORECASE)
@@ -274,20 +275,30 @@ def objective_sections(
     sections: list[tuple[str, list[str]]] = []  # heading, texts
     checks: dict[str, set[str]] = {}  # section heading -> objectives its checks assess
     pinned: dict[str, str] = {}  # objective -> section heading named in an HTML comment
-    for cell in cells:
-        text = _cell_text(cell)
-        if cell.get("cell_type") == "markdown":
-            heading = _SECTION.search(text)
+    # A Markdown cell may close one section and open the next: split it at its "## " headings.
+    parts = [
+        (cell.get("cell_type"), part)
+        for cell in cells
+        for part in (
+            _LEVEL2.split(_cell_text(cell))
+            if cell.get("cell_type") == "markdown"
+            else [_cell_text(cell)]
+        )
+        if part.strip()
+    ]
+    for kind, text in parts:
+        if kind == "markdown":
+            heading = _SECTION.match(text)
             if heading:
                 sections.append((heading.group(1).strip(), [text]))
                 continue
-            if text.lstrip().startswith("## ") and sections:
+            if text.startswith("## ") and sections:
                 sections.append(("", []))  # Key points, References...: not a teaching section
                 continue
         if not sections or not sections[-1][0]:
             continue
         sections[-1][1].append(text)
-        if cell.get("cell_type") == "code":
+        if kind == "code":
             for call in _CHECK.findall(text):
                 for qid in re.findall(r"[\"']([^\"']+)[\"']", call)[1:]:
                     checks.setdefault(sections[-1][0], set()).update(questions.get(qid, ()))

@@ -30,7 +30,6 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -42,7 +41,7 @@ from fsrs import Card, Rating, Scheduler
 from ..errors import CourseError
 from ..paths import data_home
 from . import questions as q
-from .store import ProgressStore, _to_json
+from .store import ProgressStore, _to_json, open_database
 
 __all__ = [
     "REVIEW_STORE_NAME",
@@ -62,7 +61,6 @@ __all__ = [
 REVIEW_STORE_NAME = "review.sqlite3"
 Clock = Callable[[], datetime]
 _SCHEMA_VERSION = 1
-_BUSY_TIMEOUT_S = 30.0
 _DAY = 86400.0
 #: The longest interval between two reviews, in days: a course lasts a term or two.
 MAXIMUM_INTERVAL_DAYS = 365
@@ -162,45 +160,7 @@ class ReviewStore:
     def __init__(self, path: str | Path | None = None, *, clock: Clock | None = None) -> None:
         self.path = Path(path) if path is not None else data_home() / REVIEW_STORE_NAME
         self.clock: Clock = clock or _utc_now
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._connection = sqlite3.connect(
-                self.path, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-            )
-            self._setup()
-        except sqlite3.DatabaseError as error:
-            raise CourseError(
-                f"the review database cannot be opened ({error}); move it aside to start afresh",
-                self.path,
-            ) from None
-
-    def _setup(self) -> None:
-        connection = self._connection
-        connection.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT_S * 1000)}")
-        deadline = time.monotonic() + _BUSY_TIMEOUT_S
-        while True:
-            try:
-                mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-                break
-            except sqlite3.OperationalError as error:
-                if "locked" not in str(error) or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-        if str(mode).lower() != "wal":  # pragma: no cover - a filesystem without shared memory
-            connection.execute("PRAGMA journal_mode = DELETE")
-        connection.execute("PRAGMA synchronous = FULL")
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
-        if version > _SCHEMA_VERSION:
-            raise CourseError(
-                f"the review database was written by a newer course version (schema {version})",
-                self.path,
-            )
-        if version < _SCHEMA_VERSION:
-            with self._transaction() as connection:
-                for statement in _CREATE.strip().split(";"):
-                    if statement.strip():
-                        connection.execute(statement)
-                connection.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
+        self._connection = open_database(self.path, "review", _CREATE, _SCHEMA_VERSION)
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:

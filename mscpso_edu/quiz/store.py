@@ -84,6 +84,77 @@ def _to_json(response: Any) -> str:
     return json.dumps(response, default=default, ensure_ascii=False, sort_keys=True)
 
 
+def open_database(path: Path, what: str, schema: str, version: int) -> sqlite3.Connection:
+    """Open one of the learner's SQLite files, creating its tables on first use.
+
+    Several kernels (one per open lesson) may write the same file, so it is opened in WAL mode with
+    a busy timeout and full synchronous writes: an attempt is on disk, whole, when ``record``
+    returns.
+
+    Parameters
+    ----------
+    path
+        The database file; its folder is created.
+    what
+        What the file holds ("progress", "review"), for error messages.
+    schema
+        ``CREATE`` statements separated by semicolons, run once when the file is new or older.
+    version
+        The schema version written to ``PRAGMA user_version``.
+
+    Returns
+    -------
+    sqlite3.Connection
+        In autocommit mode (``isolation_level=None``); callers open their own transactions.
+
+    Raises
+    ------
+    CourseError
+        The file is not a database, or was written by a newer course version.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        connection = sqlite3.connect(
+            path, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+        )
+        connection.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT_S * 1000)}")
+        # Switching to WAL needs a moment of exclusive access; another kernel may hold the file.
+        deadline = time.monotonic() + _BUSY_TIMEOUT_S
+        while True:
+            try:
+                mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                break
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        if str(mode).lower() != "wal":  # pragma: no cover - e.g. a filesystem without shared memory
+            connection.execute("PRAGMA journal_mode = DELETE")
+        connection.execute("PRAGMA synchronous = FULL")
+        found = connection.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        raise CourseError(
+            f"the {what} database cannot be opened ({error}); move it aside to start afresh", path
+        ) from None
+    if found > version:
+        connection.close()
+        raise CourseError(
+            f"the {what} database was written by a newer course version (schema {found})", path
+        )
+    if found < version:
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in schema.strip().split(";"):
+                if statement.strip():
+                    connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {version}")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+    return connection
+
+
 class ProgressStore:
     """Record and read quiz attempts.
 
@@ -102,46 +173,7 @@ class ProgressStore:
 
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path is not None else default_store_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._connection = sqlite3.connect(
-                self.path, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-            )
-            self._setup()
-        except sqlite3.DatabaseError as error:
-            raise CourseError(
-                f"the progress database cannot be opened ({error}); move it aside to start afresh",
-                self.path,
-            ) from None
-
-    def _setup(self) -> None:
-        connection = self._connection
-        connection.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT_S * 1000)}")
-        # Switching to WAL needs a moment of exclusive access; another kernel may hold the file.
-        deadline = time.monotonic() + _BUSY_TIMEOUT_S
-        while True:
-            try:
-                mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-                break
-            except sqlite3.OperationalError as error:
-                if "locked" not in str(error) or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-        if str(mode).lower() != "wal":  # pragma: no cover - e.g. a filesystem without shared memory
-            connection.execute("PRAGMA journal_mode = DELETE")
-        connection.execute("PRAGMA synchronous = FULL")
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
-        if version > _SCHEMA_VERSION:
-            raise CourseError(
-                f"the progress database was written by a newer course version (schema {version})",
-                self.path,
-            )
-        if version < _SCHEMA_VERSION:
-            with self._transaction():
-                for statement in _CREATE.strip().split(";"):
-                    if statement.strip():
-                        connection.execute(statement)
-                connection.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
+        self._connection = open_database(self.path, "progress", _CREATE, _SCHEMA_VERSION)
 
     class _Transaction:
         def __init__(self, connection: sqlite3.Connection) -> None:

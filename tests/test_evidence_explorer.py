@@ -68,7 +68,11 @@ def test_pasi_improvement_is_computed_from_the_reported_pair():
 def test_tables_list_every_study_once():
     published = evidence_table(knowledge.clinical_studies(published=True))
     assert len(published) == len(_published())
-    assert published.rows[0][0] == "Comella 2018"  # oldest first
+    # oldest first; a study known through a review is named by its own authors and the review's
+    assert [row[0] for row in published.rows[:2]] == [
+        "Chen 2016, as reported by Sierra-Sánchez 2021",
+        "Comella 2018",
+    ]
     registered = evidence_table(knowledge.clinical_studies(published=False))
     assert {row[0] for row in registered.rows} == {
         s.registry for s in knowledge.load().clinical_studies if not s.published
@@ -76,3 +80,12 @@ def test_tables_list_every_study_once():
     markdown = published.to_markdown()
     assert markdown.count("\n") == len(published) + 1
     assert "<table>" in published._repr_html_()
+
+
+def test_a_study_cited_through_a_review_shows_the_reviews_words_as_second_hand():
+    chen = next(s for s in _published() if s.id == "chen2016_case")
+    assert (chen.n, chen.evidence, chen.source) == (2, "case_report", "umbilical_cord")
+    assert chen.support and all(item.secondhand for item in chen.support)
+    assert "Chen et al., 2016" in chen.support[0].quote
+    row = next(row for row in evidence_table([chen]).rows if row[0].startswith("Chen 2016"))
+    assert "as reported by Sierra-Sánchez 2021" in row[0] and row[5] == "2"

@@ -756,13 +756,16 @@ def evidence(
             )
             product = "EVs" if study.product == "exosomes" else study.product
             label = (
-                f"{knowledge.cite(study.ref)} ({_SOURCE_SHORT.get(study.source, '?')}, {product})"
+                f"{knowledge.cite_study(study, via=False)} "
+                f"({_SOURCE_SHORT.get(study.source, '?')}, "
+                f"{product})"
             )
             point_labels.append(ax.text(study.year, study.n, label, fontsize=8, va="center"))
         markers = {s.id: (s.year, s.n) for s in published}
         ax.set_yscale("log")
         ax.set_ylim(0.6, 40)
-        ax.set_xlim(2017.3, 2027.2)
+        years = [s.year for s in published]
+        ax.set_xlim(min(years) - 0.7, max(years) + 2.2)  # room on the right for the labels
         ax.set_xlabel("Year published")
         ax.set_ylabel("Participants (n, log scale)")
         ax.set_title("Human studies of MSCs and MSC products in psoriasis")
@@ -829,7 +832,7 @@ def evidence(
         f"psoriasis, by year ({min(s.year for s in published)}-{max(s.year for s in published)}) "
         f"and number of participants ({min(sizes)} to {max(sizes)}): {levels}. "
         + "; ".join(
-            f"{knowledge.cite(s.ref)}: {s.n} participant{'s' if s.n != 1 else ''}, "
+            f"{knowledge.cite_study(s)}: {s.n} participant{'s' if s.n != 1 else ''}, "
             f"{_SOURCE_SHORT.get(s.source, '?')} {s.product}, {s.outcome}"
             for s in published
         )

@@ -69,6 +69,7 @@ __all__ = [
     "bibliography",
     "check_knowledge",
     "cite",
+    "cite_study",
     "clinical_studies",
     "course_outline",
     "fact",
@@ -160,6 +161,37 @@ def cite(ref_id: str) -> str:
     """Return the short inline citation of a reference, e.g. ``"Spaggiari 2009"``."""
     ref = reference(ref_id)
     return f"{ref.first_author_surname} {ref.year}"
+
+
+def cite_study(study: ClinicalStudy, via: bool = True) -> str:
+    """Return how a clinical study is cited: its own first author and year, and, when the study
+    is known only through another source (a review that reports it), that source too.
+
+    Parameters
+    ----------
+    study
+        A study from :func:`clinical_studies`.
+    via
+        Name the reporting source when it is not the study's own report (default); ``False``
+        gives the short form for a figure label.
+
+    Examples
+    --------
+    >>> studies = {s.id: s for s in load().clinical_studies}
+    >>> cite_study(studies["cheng2022_trial"])
+    'Cheng 2022'
+    >>> cite_study(studies["chen2016_case"])
+    'Chen 2016, as reported by Sierra-Sánchez 2021'
+    >>> cite_study(studies["chen2016_case"], via=False)
+    'Chen 2016'
+    """
+    if study.ref is None:
+        return study.registry or study.id
+    source = cite(study.ref)
+    if study.first_author is None or study.year is None:
+        return source
+    own = f"{study.first_author} {study.year}"
+    return own if own == source or not via else f"{own}, as reported by {source}"
 
 
 def _doi_url(doi: str) -> str:
@@ -533,7 +565,7 @@ def study_summary(ref_id: str) -> MarkdownText:
     study = found[0]
     source = load().msc_sources[study.source].name if study.source else "source not stated"
     lines = [
-        f"**{cite(ref_id)}**: {study.evidence.replace('_', ' ')}, "
+        f"**{cite_study(study)}**: {study.evidence.replace('_', ' ')}, "
         f"{study.n if study.n is not None else 'number not reported'} patients, "
         f"{source} MSCs, {study.route or 'route not stated'}",
         "",

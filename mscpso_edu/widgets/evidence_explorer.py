@@ -85,7 +85,7 @@ def _source_name(source: str | None) -> str:
 
 
 def _cite(study: ClinicalStudy) -> str:
-    return knowledge.cite(study.ref) if study.ref else study.registry or study.id
+    return knowledge.cite_study(study)
 
 
 @dataclass(frozen=True)

@@ -383,3 +383,19 @@ def test_item_analysis_and_class_mastery_leave_hand_marked_questions_out(subs, k
         2,
     )
     assert row["mean"] is None
+
+
+def test_the_long_csv_never_hands_a_spreadsheet_a_formula(subs, key):
+    from mscpso_edu.classroom.gradebook import long_csv
+    from mscpso_edu.classroom.grading import grade_submissions
+
+    run = grade_submissions([subs], key)
+    answer = next(a for a in run.graded[0].answers if a.question == "defence")
+    answer.response = '=HYPERLINK("http://evil.example","click")'
+    answer.comment = "-1 for no comparator; +cmd|' /C calc'!A0"
+    row = next(r for r in csv.DictReader(io.StringIO(long_csv(run))) if r["question"] == "defence")
+    assert json.loads(row["response"]) == answer.response  # JSON: a text answer opens with '"'
+    assert row["comment"] == "'" + answer.comment
+    formula_starts = ("=", "+", "-", "@", "\t", "\r")
+    rows = list(csv.DictReader(io.StringIO(long_csv(run))))
+    assert not [v for r in rows for v in r.values() if v and v[0] in formula_starts]

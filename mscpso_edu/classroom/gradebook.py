@@ -23,6 +23,7 @@ __all__ = [
     "grades_csv",
     "long_csv",
     "read_roster",
+    "spreadsheet_text",
 ]
 
 # One encoder for every response (json.dumps with options builds a new one per call).
@@ -96,7 +97,9 @@ def long_csv(run: GradeRun) -> str:
     Columns: ``student, quiz, question, response, points, max_points, correct, status,
     comment``. ``response`` is the learner's answer as JSON (empty when unanswered); ``status``
     is ``graded``, ``unanswered``, ``awaiting marking`` (a written answer the instructor marks by
-    hand, 0 points until marked) or ``marked``, and ``comment`` the marker's comment.
+    hand, 0 points until marked) or ``marked``, and ``comment`` the marker's comment. No field
+    opens as a formula in a spreadsheet: responses are JSON (a text answer starts with ``"``),
+    student ids start with a letter or digit, and a comment gets :func:`spreadsheet_text`.
     """
     # Written line by line (a class of 500 has about 90,000 rows): each field is quoted as the
     # csv module quotes it (QUOTE_MINIMAL), and each distinct response is encoded once.
@@ -117,12 +120,19 @@ def long_csv(run: GradeRun) -> str:
             lines.append(
                 f"{head}{_field(answer.question)},{response},{_number(answer.points)},"
                 f"{_number(answer.max_points)},{int(answer.correct)},{answer.status},"
-                f"{_field(answer.comment)}\n"
+                f"{_field(spreadsheet_text(answer.comment))}\n"
             )
     return "".join(lines)
 
 
 _NEEDS_QUOTES = frozenset(',"\r\n')
+_FORMULA_STARTS = frozenset("=+-@\t\r")
+
+
+def spreadsheet_text(text: str) -> str:
+    """``text`` as a spreadsheet shows it: text beginning with ``=``, ``+``, ``-``, ``@``, a tab
+    or a carriage return gets a leading ``'``, so opening the file never runs it as a formula."""
+    return "'" + text if text[:1] in _FORMULA_STARTS else text
 
 
 def _field(text: str) -> str:

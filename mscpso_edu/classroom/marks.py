@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import CourseError
+from .gradebook import spreadsheet_text as _as_text
 from .grading import GradeRun
 
 __all__ = [
@@ -259,9 +260,3 @@ def marking_sheet_csv(run: GradeRun) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
     return buffer.getvalue()
-
-
-def _as_text(text: str) -> str:
-    """A student's text as a spreadsheet shows it: one beginning with ``=``, ``+``, ``-``, ``@``
-    or a tab gets a leading ``'``, so opening the sheet never runs it as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

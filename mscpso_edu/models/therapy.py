@@ -34,7 +34,7 @@ import numpy as np
 
 from ..errors import CourseError
 from ..knowledge import MarkdownText, cite, markdown_table, reference_ids
-from ..knowledge.therapy import therapy_data
+from ..knowledge.therapy import DosingProduct, therapy_data
 from ._validate import check_fraction, check_known_names, check_non_negative, check_positive
 
 __all__ = [
@@ -139,40 +139,13 @@ class _Mechanisms(Mapping[str, Mechanism]):
 MECHANISMS: Mapping[str, Mechanism] = _Mechanisms()
 
 
-@dataclass(frozen=True)
-class Product:
-    """An MSC product: units of its dose and how long its exposure lasts.
+#: An MSC product of the dosing model (dose unit, default dose, exposure half-life, EC50, which
+#: settings are illustrative): the knowledge base's record, used as it is.
+Product = DosingProduct
 
-    ``illustrative`` lists the attributes that have no source and are set for teaching only.
-    """
-
-    name: str
-    dose_unit: str
-    default_dose: float
-    half_life_days: float
-    half_life_source: str
-    ec50: float
-    illustrative: tuple[str, ...]
-    dose_source: str
-
-
-#: The dosing model's products, built from ``knowledge/therapy.yaml`` (where each number comes from,
-#: or "illustrative", is recorded there with the source's words).
-PRODUCTS: MappingProxyType[str, Product] = MappingProxyType(
-    {
-        p.id: Product(
-            name=p.id,
-            dose_unit=p.dose_unit,
-            default_dose=p.default_dose,
-            half_life_days=p.half_life_days,
-            half_life_source=p.half_life_source,
-            ec50=p.ec50,
-            illustrative=p.illustrative,
-            dose_source=p.dose_source,
-        )
-        for p in therapy_data().dosing_products.values()
-    }
-)
+#: The dosing model's products, from ``knowledge/therapy.yaml`` (where each number comes from, or
+#: "illustrative", is recorded there with the source's words).
+PRODUCTS: Mapping[str, Product] = MappingProxyType(dict(therapy_data().dosing_products))
 
 
 def _mechanism(name: str) -> Mechanism:
@@ -433,7 +406,7 @@ def product_table() -> MarkdownText:
     source, and which settings are illustrative (set for teaching, with no source)."""
     rows = [
         (
-            product.name,
+            product.id,
             product.dose_unit,
             f"{product.half_life_days:g}",
             _cite_ids(product.half_life_source),

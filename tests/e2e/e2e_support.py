@@ -48,6 +48,34 @@ LESSON_RUN_S = 900
 RUN_STALL_S = 240
 
 
+# The notebook's kernel, asked through the app object that --LabApp.expose_app_in_browser shows.
+KERNEL_READY = """() => {
+  const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+  return !!k && k.connectionStatus === 'connected' && k.status === 'idle';
+}"""
+
+# Run All has finished when the kernel is idle, nothing is queued ([*]) and every code cell has
+# run, or an error stopped the run (then the error output is there to report).
+RUN_FINISHED = """() => {
+  const w = window.jupyterapp.shell.currentWidget;
+  const k = w.sessionContext.session && w.sessionContext.session.kernel;
+  const prompts = [...w.node.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+    .map(p => p.textContent.trim());
+  if (!k || k.status !== 'idle' || prompts.some(p => p.includes('*'))) return false;
+  const ran = prompts.filter(p => /\\[\\d+\\]/.test(p)).length;
+  const failed = w.node.querySelector(
+    '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]');
+  return ran === prompts.length || (ran > 0 && !!failed);
+}"""
+
+# What a Run All has done so far: the prompts of the code cells ([*] running, [n] finished).
+RUN_PROGRESS = """() => [...window.jupyterapp.shell.currentWidget.node
+    .querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(p => p.textContent.trim()).join(' ')"""
+
+ERROR_TEXTS = ("Traceback", "Error displaying widget", "Failed to load model", "Could not update")
+
+
 def wait_while_progressing(page, done_js: str, progress_js: str, stall_s: float) -> None:
     """Poll ``done_js`` until it is true, failing only if ``progress_js`` stops changing.
 
@@ -83,6 +111,39 @@ LAB_SETTINGS = {
     },
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
 }
+
+
+def error_outputs(page) -> list[str]:
+    """Texts of every output that shows an error (traceback, widget failure, explorer alert)."""
+    texts = page.eval_on_selector_all(
+        ".jp-OutputArea-output",
+        "els => els.map(e => [e.dataset.mimeType || '', e.innerText])",
+    )
+    errors = []
+    for mime, text in texts:
+        traceback = mime == "application/vnd.jupyter.stderr" and "Traceback" in text
+        if traceback or any(marker in text for marker in ERROR_TEXTS):
+            errors.append(text)
+    return [text[:2000] for text in errors]
+
+
+def run_lesson_in_lab(page, lab_server, stem: str, workspace: str) -> None:
+    """Open ``lessons/<stem>.ipynb`` in JupyterLab, run it with *Run > Run All Cells* as the
+    README tells a learner to, wait while cells keep finishing, and fail on any error output.
+
+    ``workspace`` is a JupyterLab workspace of the test's own, so the lab does not reopen the
+    previous test's tab.
+    """
+    page.goto(
+        f"{lab_server.base}/lab/workspaces/{workspace}/tree/lessons/{stem}.ipynb"
+        f"?token={lab_server.token}"
+    )
+    page.wait_for_function(KERNEL_READY, timeout=180_000)
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    wait_while_progressing(page, RUN_FINISHED, RUN_PROGRESS, RUN_STALL_S)
+    errors = error_outputs(page)
+    assert not errors, f"{stem} shows errors:\n" + "\n---\n".join(errors)
 
 
 def free_port() -> int:

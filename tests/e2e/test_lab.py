@@ -15,40 +15,9 @@ import json
 from pathlib import Path
 
 import pytest
-from e2e_support import (
-    LESSONS,
-    RUN_STALL_S,
-    axe_findings,
-    wait_while_progressing,
-    write_findings,
-)
+from e2e_support import LESSONS, axe_findings, run_lesson_in_lab, write_findings
 
 pytestmark = pytest.mark.e2e
-
-# The notebook's kernel, asked through the app object that --LabApp.expose_app_in_browser shows.
-KERNEL_READY = """() => {
-  const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-  const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
-  return !!k && k.connectionStatus === 'connected' && k.status === 'idle';
-}"""
-
-# Run All has finished when the kernel is idle, nothing is queued ([*]) and every code cell has
-# run, or an error stopped the run (then the error output is there to report).
-RUN_FINISHED = """() => {
-  const w = window.jupyterapp.shell.currentWidget;
-  const k = w.sessionContext.session && w.sessionContext.session.kernel;
-  const prompts = [...w.node.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
-    .map(p => p.textContent.trim());
-  if (!k || k.status !== 'idle' || prompts.some(p => p.includes('*'))) return false;
-  const ran = prompts.filter(p => /\\[\\d+\\]/.test(p)).length;
-  const failed = w.node.querySelector(
-    '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]');
-  return ran === prompts.length || (ran > 0 && !!failed);
-}"""
-
-# What a Run All has done so far: the prompts of the code cells ([*] running, [n] finished).
-RUN_PROGRESS = """() => [...window.jupyterapp.shell.currentWidget.node
-    .querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(p => p.textContent.trim()).join(' ')"""
 
 # Each explorer is an ipywidgets VBox whose figure is a PNG <img> in an HTML widget.
 EXPLORERS = """() => [...window.jupyterapp.shell.currentWidget.node
@@ -56,26 +25,10 @@ EXPLORERS = """() => [...window.jupyterapp.shell.currentWidget.node
   .filter(box => box.querySelector('.widget-html-content img[src^="data:image/png"]'))
   .map((box, i) => { box.dataset.e2eExplorer = String(i); return i; })"""
 
-ERROR_TEXTS = ("Traceback", "Error displaying widget", "Failed to load model", "Could not update")
-
 
 def code_cell_count(lesson: Path) -> int:
     cells = json.loads(lesson.read_text(encoding="utf-8"))["cells"]
     return sum(1 for cell in cells if cell["cell_type"] == "code")
-
-
-def error_outputs(page) -> list[str]:
-    """Texts of every output that shows an error (traceback, widget failure, explorer alert)."""
-    texts = page.eval_on_selector_all(
-        ".jp-OutputArea-output",
-        "els => els.map(e => [e.dataset.mimeType || '', e.innerText])",
-    )
-    errors = []
-    for mime, text in texts:
-        traceback = mime == "application/vnd.jupyter.stderr" and "Traceback" in text
-        if traceback or any(marker in text for marker in ERROR_TEXTS):
-            errors.append(text)
-    return [text[:2000] for text in errors]
 
 
 def move_a_slider(page, selector: str) -> str:
@@ -177,19 +130,7 @@ def check_a_code_exercise(page) -> str:
 def test_lesson_runs_and_responds_in_jupyterlab(context, lab_server, screenshots, lesson):
     page = context.new_page()
     try:
-        # A workspace of its own, so JupyterLab does not reopen the previous lesson's tab.
-        page.goto(
-            f"{lab_server.base}/lab/workspaces/e2e-{lesson.stem}/tree/lessons/{lesson.name}"
-            f"?token={lab_server.token}"
-        )
-        page.wait_for_function(KERNEL_READY, timeout=180_000)
-        # Run the whole lesson from the menu, as the README tells a learner to.
-        page.get_by_role("menuitem", name="Run", exact=True).click()
-        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-        wait_while_progressing(page, RUN_FINISHED, RUN_PROGRESS, RUN_STALL_S)
-
-        errors = error_outputs(page)
-        assert not errors, f"{lesson.name} shows errors:\n" + "\n---\n".join(errors)
+        run_lesson_in_lab(page, lab_server, lesson.stem, workspace=f"e2e-{lesson.stem}")
         prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()
         assert len(prompts) == code_cell_count(lesson)
         assert all("[" in p and any(c.isdigit() for c in p) for p in prompts), prompts

@@ -12,8 +12,7 @@ import re
 import time
 
 import pytest
-from e2e_support import RUN_STALL_S, wait_while_progressing
-from test_lab import KERNEL_READY, RUN_FINISHED, RUN_PROGRESS, error_outputs
+from e2e_support import run_lesson_in_lab
 
 from mscpso_edu.quiz.store import ProgressStore
 
@@ -41,16 +40,7 @@ def test_a_review_question_answered_shows_feedback_and_the_next_due_date(
     seed_missed_attempt(lab_server.log.parent / "home")
     page = context.new_page()
     try:
-        page.goto(
-            f"{lab_server.base}/lab/workspaces/e2e-review/tree/lessons/{LESSON}.ipynb"
-            f"?token={lab_server.token}"
-        )
-        page.wait_for_function(KERNEL_READY, timeout=180_000)
-        page.get_by_role("menuitem", name="Run", exact=True).click()
-        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-        wait_while_progressing(page, RUN_FINISHED, RUN_PROGRESS, RUN_STALL_S)
-        errors = error_outputs(page)
-        assert not errors, "lesson 12 shows errors:\n" + "\n---\n".join(errors)
+        run_lesson_in_lab(page, lab_server, LESSON, workspace="e2e-review")
 
         # The review session: its heading, then "From lesson 12_review: you missed it last time".
         session = page.locator(".jp-OutputArea-output > .widget-vbox").filter(

@@ -139,6 +139,8 @@ def test_kinetics_comparison_sets_the_model_beside_weinstein_1985():
     assert f"{healthy.turnover_days:.1f}" in table
     assert f"{psoriatic.turnover_days:.1f}" in table
     assert "28.1×" in table  # measured production rises 28-fold; the model's much less
+    transit = next(line for line in table.splitlines() if "basal to horny layer" in line)
+    assert transit.split("|")[3].strip() == "28" and transit.split("|")[5].strip() == "4"
 
 
 def test_relapse_comparison_shows_computed_thresholds_and_cited_clinical_facts():

@@ -668,7 +668,8 @@ def kinetics_comparison(params: SkinParameters | None = None) -> MarkdownText:
     normal and psoriatic epidermis. The model's proliferative pool is SC + TA and its production is
     the flow of TA cells into the differentiated compartment. The pool's turnover is pool divided
     by production; the model's whole "turnover" (about 41 vs 14 days) adds the time cells spend in
-    its differentiated compartment.
+    its differentiated compartment. The last row sets it beside the textbook time a keratinocyte
+    takes from the basal to the horny layer (fact ``kc_transit_textbook``, about 28 vs 4 days).
 
     Examples
     --------
@@ -678,6 +679,7 @@ def kinetics_comparison(params: SkinParameters | None = None) -> MarkdownText:
     """
     p = SkinParameters() if params is None else params
     pool, production = fact("kc_proliferative_pool").values, fact("kc_production").values
+    transit = fact("kc_transit_textbook").values
     model = {}
     for name, state in (("healthy", healthy_state(p)), ("psoriatic", psoriatic_state(p))):
         C = state.IL17 + state.TNF
@@ -729,6 +731,13 @@ def kinetics_comparison(params: SkinParameters | None = None) -> MarkdownText:
             "",
             f"{model['psoriatic']['turnover']:.1f}",
             "",
+        ),
+        (
+            "Textbook: basal to horny layer (days)",
+            "",
+            f"{transit['normal']:.0f}",
+            "",
+            f"{transit['psoriatic']:.0f}",
         ),
     ]
     header = [

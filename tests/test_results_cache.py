@@ -154,3 +154,63 @@ def test_the_th17_table_read_back_equals_the_fresh_one(tmp_path, monkeypatch):
     monkeypatch.setattr(th17_treg, "simulate_th17", lambda **kw: pytest.fail("recomputed"))
     assert str(th17_treg.th17_condition_table([(1, 1), (0, 1)])) == fresh
     assert "| 1 | 1 | 0.302 | 0.078 |" in fresh
+
+
+def test_a_bank_found_valid_is_not_validated_again_and_a_broken_one_always_is(
+    tmp_path, monkeypatch
+):
+    """``quiz.progress`` reads every bank: a bank already found valid skips the schema check,
+    while a broken copy is still reported with its line, however often it is read."""
+    from mscpso_edu.paths import quizzes_dir
+    from mscpso_edu.quiz import bank
+
+    monkeypatch.setenv(results_cache.CACHE_ENV, str(tmp_path / "cache"))
+    calls = []
+    original = bank._validate
+    monkeypatch.setattr(bank, "_validate", lambda *args: calls.append(args[2]) or original(*args))
+    source = quizzes_dir() / "00_start_here.yaml"
+    assert bank.read_bank(source)[1] == []
+    assert len(calls) == 1
+    assert bank.read_bank(source)[1] == []
+    assert len(calls) == 1  # remembered as valid
+    broken = tmp_path / "00_start_here.yaml"
+    broken.write_text(
+        source.read_text(encoding="utf-8").replace("questions:", "unexpected: 1\nquestions:", 1),
+        encoding="utf-8",
+    )
+    for _ in range(2):
+        found, problems = bank.read_bank(broken)
+        assert found is None
+        assert any("unexpected" in p.message and p.line for p in problems), problems
+    assert len(calls) == 3  # checked afresh each time
+
+
+def test_the_phase_plane_streamlines_are_streamplots_own_and_read_back_exactly(
+    tmp_path, monkeypatch
+):
+    """The phase planes draw the streamlines ``streamplot`` traces, from the results cache."""
+    from matplotlib.figure import Figure
+
+    from mscpso_edu.diagrams import phase
+    from mscpso_edu.models import bistable_core
+
+    monkeypatch.setenv(results_cache.CACHE_ENV, str(tmp_path))
+    phase.core_streamlines.cache_clear()
+    fresh_lines, fresh_arrows = phase.core_streamlines(0.8)
+    ax = Figure().add_subplot()
+    T, K, dT, dK = bistable_core.vector_field(
+        None, np.linspace(0, 6000, 25), np.linspace(0, 150000, 25)
+    )
+    drawn = ax.streamplot(T, K / 1e3, dT, dK / 1e3, density=0.8)
+    expected = drawn.lines.get_segments()
+    assert len(fresh_lines) == len(expected) > 20
+    for line, want in zip(fresh_lines, expected, strict=True):
+        np.testing.assert_allclose(line, want)
+    assert len(fresh_arrows) == len(ax.patches)
+    phase.core_streamlines.cache_clear()
+    monkeypatch.setattr(phase, "_trace_streamlines", lambda density: pytest.fail("recomputed"))
+    lines, arrows = phase.core_streamlines(0.8)
+    phase.core_streamlines.cache_clear()
+    assert arrows == fresh_arrows
+    for line, want in zip(lines, fresh_lines, strict=True):
+        np.testing.assert_array_equal(line, want)

@@ -13,14 +13,20 @@ is what the explorer shows, after the learner has predicted it.
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
+from matplotlib.patches import FancyArrowPatch
 
 from ..models import bistable_core
+from ..results_cache import cached_result
 from ..style import ROLE_COLOURS, course_style
 from .core import Drawn, new_axes
 
-__all__ = ["phase_plane_reading"]
+__all__ = ["core_streamlines", "draw_core_streamlines", "phase_plane_reading"]
 
 _T_MAX = 6000.0  # cells/mm^2 shown (the explorer's window)
 _K_MAX = 150000.0
@@ -28,6 +34,89 @@ _K_MAX = 150000.0
 #: K below (A) and above (B) it.
 _START_T = 3000.0
 _START_K_OFFSET = 0.15
+
+
+#: Streamline look shared by the worked reading and the phase-plane explorer.
+_STREAM_STYLE = {"color": "#C8C8C8", "linewidth": 0.6, "arrowsize": 0.7}
+_STREAM_GRID = 25
+
+#: Streamlines: (line vertices, arrows as (tail, head)), in (T, K / 1000) coordinates.
+Streams = tuple[list[np.ndarray], list[tuple[tuple[float, float], tuple[float, float]]]]
+
+
+def _trace_streamlines(density: float) -> Streams:
+    """Let matplotlib's ``streamplot`` trace the bistable core's field; keep only the geometry."""
+    from matplotlib.figure import Figure
+
+    p = bistable_core.CoreParameters()
+    T, K, dT, dK = bistable_core.vector_field(
+        p, np.linspace(0, _T_MAX, _STREAM_GRID), np.linspace(0, _K_MAX, _STREAM_GRID)
+    )
+    scratch = Figure().add_subplot()
+    drawn = scratch.streamplot(T, K / 1e3, dT, dK / 1e3, density=density, **_STREAM_STYLE)
+    lines = [np.asarray(line, dtype=float) for line in drawn.lines.get_segments()]
+    arrows = [patch._posA_posB for patch in scratch.patches]
+    return lines, [(tuple(map(float, a)), tuple(map(float, b))) for a, b in arrows]
+
+
+@functools.cache
+def core_streamlines(density: float) -> Streams:
+    """Return the streamlines of the bistable core's vector field at rest, as ``streamplot``
+    traces them at ``density`` on a 25 x 25 grid over the shown window.
+
+    Tracing takes a few hundred milliseconds of pure Python; the geometry depends only on the
+    model code, its parameters, ``density`` and matplotlib, so it is computed once per model
+    version and read back from the results cache (:mod:`mscpso_edu.results_cache`).
+
+    Returns
+    -------
+    tuple
+        ``(lines, arrows)``: each line an ``(n, 2)`` array of (T, K / 1000) points, each arrow
+        a ``(tail, head)`` pair of points.
+    """
+    import matplotlib
+
+    return cached_result(
+        "core_streamlines",
+        [float(density), _T_MAX, _K_MAX, _STREAM_GRID, _STREAM_STYLE, matplotlib.__version__],
+        lambda: _trace_streamlines(density),
+        encode=lambda streams: [[line.tolist() for line in streams[0]], streams[1]],
+        decode=lambda data: (
+            [np.asarray(line, dtype=float) for line in data[0]],
+            [(tuple(a), tuple(b)) for a, b in data[1]],
+        ),
+        extra_files=["diagrams/phase.py"],
+    )
+
+
+def draw_core_streamlines(ax: Axes, density: float) -> dict[str, Any]:
+    """Draw the core's streamlines on ``ax`` (T on x, K / 1000 on y), in light grey.
+
+    The same picture as ``ax.streamplot`` at ``density``, from the traced geometry of
+    :func:`core_streamlines`: a line collection and one small arrowhead per streamline. The
+    arrowheads are not shortened at their ends (``streamplot`` pulls each back 2 points, which
+    costs a path split per arrow and every draw, and moves nothing a reader can see).
+
+    Returns
+    -------
+    dict
+        ``lines`` (the :class:`~matplotlib.collections.LineCollection`) and ``arrows`` (the
+        arrowhead patches).
+    """
+    lines, arrows = core_streamlines(density)
+    colour, width = _STREAM_STYLE["color"], _STREAM_STYLE["linewidth"]
+    collection = LineCollection(lines, color=colour, linewidth=width, zorder=2)
+    collection.set_in_layout(False)  # inside the axes: no layout pass need measure them
+    ax.add_collection(collection, autolim=False)
+    heads = []
+    for tail, head in arrows:
+        patch = FancyArrowPatch(tail, head, transform=ax.transData, arrowstyle="-|>",
+                                mutation_scale=10 * _STREAM_STYLE["arrowsize"], color=colour,
+                                linewidth=width, zorder=2, shrinkA=0, shrinkB=0)  # fmt: skip
+        patch.set_in_layout(False)
+        ax.add_artist(patch)  # not add_patch: its data-limit update costs ~2 ms per arrow
+        heads.append(patch)
+    return {"lines": collection, "arrows": heads}
 
 
 def _boundary_K_at(boundary_T: np.ndarray, boundary_K: np.ndarray, T: float) -> float:
@@ -72,12 +161,7 @@ def phase_plane_reading(ax: Axes | None = None, days: float = 730.0) -> Drawn:
 
     with course_style():
         fig, ax = new_axes(ax, (6.4, 4.2))
-        T, K, dT, dK = bistable_core.vector_field(
-            p, np.linspace(0, _T_MAX, 25), np.linspace(0, _K_MAX, 25)
-        )
-        ax.streamplot(
-            T, K / 1e3, dT, dK / 1e3, color="#C8C8C8", density=0.8, linewidth=0.6, arrowsize=0.7
-        )
+        streams = draw_core_streamlines(ax, density=0.8)
         immune = ax.plot(null.T_nullcline, K_grid / 1e3, color=ROLE_COLOURS["activates"], lw=1.6,
                          label="immune nullcline: T stops changing")[0]  # fmt: skip
         kerat = ax.plot(null.K_nullcline, K_grid / 1e3, color=ROLE_COLOURS["msc"], lw=1.6,
@@ -141,5 +225,6 @@ def phase_plane_reading(ax: Axes | None = None, days: float = 730.0) -> Drawn:
         "trajectories": trajectories,
         "point_labels": labels,
         "ends": ends,
+        "streamlines": streams,
     }
     return Drawn(fig, ax, artists, alt)

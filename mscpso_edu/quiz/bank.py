@@ -22,6 +22,7 @@ this layer.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import math
 import re
@@ -237,6 +238,31 @@ def _schema_message(error: Any) -> str:
 
 
 def _schema_problems(data: Any, lines: Mapping[_Path, int], path: Path) -> list[Problem]:
+    """Return the schema errors of a bank's ``data`` read from ``path``.
+
+    Validating every bank takes most of a second (``quiz.progress`` reads all of them): content
+    found valid once (same data, same schema, same jsonschema) is remembered in the results
+    cache and not validated again. Problems are never cached: they are found afresh, with their
+    lines.
+    """
+    from importlib.metadata import version
+
+    from ..results_cache import cached_result
+
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+    schema_digest = hashlib.sha256(json.dumps(schema(), sort_keys=True).encode()).hexdigest()
+    return cached_result(
+        "bank_schema_clean",
+        [digest, schema_digest, version("jsonschema")],
+        lambda: _validate(data, lines, path),
+        encode=lambda problems: [],
+        decode=lambda stored: [],
+        extra_files=[__file__],
+        keep=lambda problems: not problems,
+    )
+
+
+def _validate(data: Any, lines: Mapping[_Path, int], path: Path) -> list[Problem]:
     errors = list(_validator().iter_errors(data))
     # A question without a known type cannot say which fields it may have: report only its type.
     untyped = {

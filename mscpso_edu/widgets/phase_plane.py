@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from matplotlib.patches import Rectangle
 
+from ..diagrams.phase import draw_core_streamlines
 from ..models import bistable_core
 from ..style import ROLE_COLOURS, course_style
 from ._base import Explorer, Readout, Scene, dropdown, float_slider, int_slider, new_figure
@@ -78,12 +79,7 @@ def _scene() -> Scene:
     with course_style():
         figure = new_figure(7.6, 3.6, ncols=2, width_ratios=[1.1, 1])
         plane, course = figure.axes
-        T, K, dT, dK = bistable_core.vector_field(
-            p, np.linspace(0, T_MAX, 25), np.linspace(0, K_MAX, 25)
-        )
-        plane.streamplot(
-            T, K / 1e3, dT, dK / 1e3, color="#C8C8C8", density=0.9, linewidth=0.6, arrowsize=0.7
-        )
+        draw_core_streamlines(plane, density=0.9)
         null = bistable_core.nullclines(p, _K)
         plane.plot(null.T_nullcline, _K / 1e3, color=ROLE_COLOURS["activates"], lw=1.5,
                    label="immune nullcline (T' = 0)")  # fmt: skip

@@ -6,7 +6,12 @@ import pytest
 
 from mscpso_edu.errors import CourseError
 from mscpso_edu.widgets import explore_combination
-from mscpso_edu.widgets.combination_explorer import MSC_MECHANISMS, combination_therapies
+from mscpso_edu.widgets.combination_explorer import (
+    MSC_COURSE_DAYS,
+    MSC_MECHANISMS,
+    TREATMENT_DAY,
+    combination_therapies,
+)
 
 
 def final_states(explorer) -> str:
@@ -40,9 +45,10 @@ def test_comparisons_appear_in_the_readout_and_lines_only_when_ticked():
 
 
 def test_only_mechanisms_switched_on_become_therapies():
-    values = {name: 0.0 for name in MSC_MECHANISMS} | {"duration": 28, "keratinocyte": 0.4}
+    values = {name: 0.0 for name in MSC_MECHANISMS} | {"keratinocyte": 0.4}
     [effect] = combination_therapies(values)
-    assert (effect.mechanism, effect.strength, effect.duration) == ("keratinocyte", 0.4, 28.0)
+    assert (effect.mechanism, effect.strength) == ("keratinocyte", 0.4)
+    assert (effect.start, effect.duration) == (TREATMENT_DAY, MSC_COURSE_DAYS)
     with pytest.raises(CourseError):
         combination_therapies(values | {"keratinocyte": 1.5})
 
@@ -62,3 +68,11 @@ def test_a_later_trigger_relapses_the_healed_biologic_arm_and_memory_lowers_the_
     explorer.controls["trigger_rate"].value = 3000.0  # the model's own onset pulse
     assert "anti-IL-17: psoriatic" in final_states(explorer)
     assert explorer.error.value == ""
+
+
+def test_the_msc_course_is_fixed_and_stated_so_only_strengths_and_comparisons_move():
+    """Strength x duration is lesson 05's explorer: here the MSC-like effects have one course."""
+    explorer = explore_combination()
+    assert {"duration", "biologic_strength"}.isdisjoint(explorer.controls)
+    assert f"for {MSC_COURSE_DAYS:g} days" in explorer.alt_text
+    assert f"{MSC_COURSE_DAYS:g} days from day {TREATMENT_DAY:g}" in explorer.notes.value

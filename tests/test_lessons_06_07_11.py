@@ -57,11 +57,25 @@ def test_06_msc_tgf_with_il6_and_no_other_tgf_switches_on_rorgt():
 # --- lesson 07: the skin circuit ----------------------------------------------------------------
 
 
-def test_07_half_strength_tolerogenic_dc_relapses_at_14_days_and_heals_at_28():
-    short = therapy.ConstantEffect("tolerogenic_dc", 0.5, 10, 14)
-    long = therapy.ConstantEffect("tolerogenic_dc", 0.5, 10, 28)
-    assert (skin_end(short), skin_end(long)) == ("psoriatic", "healthy")
-    assert correct_text("07_whole_circuit", "short_vs_long").startswith("14 days relapses")
+def lesson_07_fan():
+    """The ensemble lesson 07 draws in section 4 (same call as the lesson's code cell)."""
+    return models.therapy_ensemble([models.ConstantEffect("tolerogenic_dc", 0.5, 0.0, 28.0)])
+
+
+def test_07_fan_count_is_the_number_of_virtual_patients_who_heal():
+    fan = lesson_07_fan()
+    assert quiz.load_bank("07_whole_circuit").question("fan_count").answer == fan.healed
+    assert 0 < fan.healed < fan.n
+
+
+def test_07_every_virtual_patient_who_stays_psoriatic_has_no_healthy_state():
+    fan = lesson_07_fan()
+    unhealed = [no for state, no in zip(fan.final_states, fan.no_healthy_state, strict=True)
+                if state != "healthy"]  # fmt: skip
+    assert unhealed and all(unhealed)
+    assert correct_text("07_whole_circuit", "fan_why").startswith(
+        "Their rate constants leave no healthy state"
+    )
 
 
 def test_07_two_weak_effects_heal_where_each_alone_relapses():
@@ -142,14 +156,23 @@ def test_11_the_strong_exemplar_reports_what_the_model_does():
     assert capstone._solve(iv)["run"].final_state == "psoriatic"
 
 
-def test_07_a_short_strong_effect_fails_where_a_weaker_longer_one_heals():
-    """Lesson 07's misconception 'a stronger effect can always make up for a shorter one'."""
-    assert skin_end(therapy.ConstantEffect("tolerogenic_dc", 0.9, 10, 7)) == "psoriatic"
-    assert skin_end(therapy.ConstantEffect("tolerogenic_dc", 0.5, 10, 28)) == "healthy"
+def test_07_a_therapy_that_heals_the_published_model_leaves_some_virtual_patients_psoriatic():
+    """Lesson 07's misconception 'if a therapy heals the model with its published numbers, it will
+    work in most patients'."""
+    fan = lesson_07_fan()
+    assert skin_end(*fan.therapies) == "healthy"
+    assert "psoriatic" in fan.final_states
 
 
-def test_07_example_plan_prediction_holds_in_the_model():
-    """The worked example plan of lesson 07: calmer keratinocytes at 0.3 relapse after 28 days and
-    heal after 56."""
-    assert skin_end(therapy.ConstantEffect("keratinocyte", 0.3, 10, 28)) == "psoriatic"
-    assert skin_end(therapy.ConstantEffect("keratinocyte", 0.3, 10, 56)) == "healthy"
+def test_07_example_plan_prediction_holds_in_the_explorer():
+    """The worked example plan of lesson 07: a 28-day anti-IL-17 course heals; the same course
+    with a later trigger of 3000 DCs/mm² per day on day 240 relapses."""
+    from mscpso_edu import widgets
+
+    explorer = widgets.explore_combination()
+    explorer.controls["compare_biologic"].value = True
+    explorer.controls["biologic_days"].value = 28
+    assert "anti-IL-17: healthy" in explorer.readout.value
+    explorer.controls["trigger_day"].value = 240
+    explorer.controls["trigger_rate"].value = 3000.0
+    assert "anti-IL-17: psoriatic" in explorer.readout.value

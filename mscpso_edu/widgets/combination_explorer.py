@@ -3,8 +3,10 @@
 Every run starts from the psoriatic steady state of the Shmarov et al. 2022 model. The four
 MSC-like mechanisms of :data:`mscpso_edu.models.therapy.MECHANISMS` (tolerogenic DCs, fewer Th17,
 T-cell clearance, calmer keratinocytes; each mapping OUR INTERPRETATION) act together over one
-window; their effects multiply in the model. The published UVB course and an anti-IL-17 biologic
-(constant neutralisation, our interpretation) can be drawn on the same axes. A later trigger (a
+fixed four-week course (:data:`MSC_COURSE_DAYS`); their effects multiply in the model. How strength
+trades against duration is lesson 05's explorer, not this one. The published UVB course and an
+anti-IL-17 biologic (constant neutralisation at a fixed illustrative strength, our interpretation)
+can be drawn on the same axes. A later trigger (a
 second dendritic-cell pulse, 4 days like the model's onset pulse) tests whether a remission lasts,
 and the illustrative tissue memory (:class:`~mscpso_edu.models.skin_circuit.TissueMemory`) makes
 healed skin easier to re-flare.
@@ -20,12 +22,17 @@ from ..models import skin_circuit, therapy
 from ..style import ROLE_COLOURS, course_style
 from ._base import Explorer, Readout, TimeSpans, checkbox, float_slider, int_slider, new_figure
 
-__all__ = ["MSC_MECHANISMS", "explore_combination"]
+__all__ = ["BIOLOGIC_STRENGTH", "MSC_COURSE_DAYS", "MSC_MECHANISMS", "explore_combination"]
 
 #: The MSC-like mechanisms offered, in display order (keys of ``therapy.MECHANISMS``).
 MSC_MECHANISMS = ("tolerogenic_dc", "fewer_th17", "t_cell_clearance", "keratinocyte")
 HORIZON_DAYS = 365
 TREATMENT_DAY = 30.0
+#: Days every MSC-like effect acts, from :data:`TREATMENT_DAY`: one fixed course, so the explorer
+#: asks what combining, comparing and a later trigger do (strength x duration is lesson 05's).
+MSC_COURSE_DAYS = 28.0
+#: The anti-IL-17 biologic's strength (illustrative): the learner sets only how long it is given.
+BIOLOGIC_STRENGTH = 0.9
 
 _ARMS = {
     "combination": {"color": ROLE_COLOURS["therapy"], "lw": 2.2, "label": "your combination"},
@@ -42,12 +49,8 @@ def _controls() -> dict[str, Any]:
         )
         for name in MSC_MECHANISMS
     }
-    controls["duration"] = int_slider("Effects last (days)", 28, 1, 120)
     controls["compare_uvb"] = checkbox("Compare: published UVB course", False)
     controls["compare_biologic"] = checkbox("Compare: anti-IL-17 biologic", False)
-    controls["biologic_strength"] = float_slider(
-        "Biologic strength (illustrative)", 0.9, 0.1, 0.95, 0.05
-    )
     controls["biologic_days"] = int_slider("Biologic lasts (days)", 84, 7, 180, 7)
     controls["trigger_rate"] = float_slider(
         "Later trigger: DCs/mm² per day for 4 days (0 = none)", 0.0, 0.0, 6000.0, 250.0, ".0f"
@@ -76,15 +79,16 @@ def combination_therapies(values: dict[str, Any]) -> tuple[therapy.ConstantEffec
     Parameters
     ----------
     values
-        Control values: a strength per name in :data:`MSC_MECHANISMS` and ``duration`` (days).
+        Control values: a strength per name in :data:`MSC_MECHANISMS`.
 
     Returns
     -------
     tuple of ConstantEffect
-        One effect per active mechanism, all from the treatment day for ``duration`` days.
+        One effect per active mechanism, all from the treatment day for
+        :data:`MSC_COURSE_DAYS` days.
     """
     return tuple(
-        therapy.ConstantEffect(name, float(values[name]), TREATMENT_DAY, float(values["duration"]))
+        therapy.ConstantEffect(name, float(values[name]), TREATMENT_DAY, MSC_COURSE_DAYS)
         for name in MSC_MECHANISMS
         if values[name] > 0
     )
@@ -115,7 +119,7 @@ def _solve(values: dict[str, Any]) -> dict[str, skin_circuit.SkinResult]:
     if values["compare_biologic"]:
         drug = therapy.biologic(
             "anti_il17",
-            float(values["biologic_strength"]),
+            BIOLOGIC_STRENGTH,
             TREATMENT_DAY,
             float(values["biologic_days"]),
         )
@@ -126,14 +130,15 @@ def _solve(values: dict[str, Any]) -> dict[str, skin_circuit.SkinResult]:
 def explore_combination() -> Explorer:
     """Return the explorer combining MSC-like effects, with UVB and biologic comparisons.
 
-    Controls: one strength per mechanism in :data:`MSC_MECHANISMS` (0 = off), ``duration``,
-    ``compare_uvb``, ``compare_biologic``, ``biologic_strength``, ``biologic_days``. The skin
-    starts psoriatic; treatments start on day 30. The readout names the state each arm ends in.
+    Controls: one strength per mechanism in :data:`MSC_MECHANISMS` (0 = off; every effect acts
+    for :data:`MSC_COURSE_DAYS` days), ``compare_uvb``, ``compare_biologic``, ``biologic_days``,
+    ``trigger_rate``, ``trigger_day``, ``memory``. The skin starts psoriatic; treatments start on
+    day 30. The readout names the state each arm ends in.
 
     Examples
     --------
     >>> explorer = explore_combination()
-    >>> explorer.controls["tolerogenic_dc"].value = 0.5   # one mechanism, 28 days: heals
+    >>> explorer.controls["tolerogenic_dc"].value = 0.5   # one mechanism for the course: heals
     """
     healthy = skin_circuit.healthy_state()
     psoriatic = skin_circuit.psoriatic_state()
@@ -157,7 +162,10 @@ def explore_combination() -> Explorer:
         kc_ax.legend(loc="lower left", fontsize=8, ncols=2)
         pasi_ax.set_ylabel("PASI proxy\n(0 healthy, 1 psoriatic)", fontsize=9)
         pasi_ax.set_ylim(-0.1, 1.3)
-        pasi_ax.set_xlabel("Day (treatments start on day 30)")
+        pasi_ax.set_xlabel(
+            f"Day (treatments start on day {TREATMENT_DAY:g}; "
+            f"MSC-like effects last {MSC_COURSE_DAYS:g} days)"
+        )
         pasi_ax.set_xlim(0, HORIZON_DAYS)
 
     def draw(result: dict[str, skin_circuit.SkinResult], values: dict[str, Any]) -> Readout:
@@ -191,7 +199,7 @@ def explore_combination() -> Explorer:
             text += ". Tissue memory on (illustrative)"
         alt = (
             f"Keratinocytes and PASI proxy over {HORIZON_DAYS} days from the psoriatic state. "
-            f"From day {TREATMENT_DAY:g} for {values['duration']} days: {described}. {text}."
+            f"From day {TREATMENT_DAY:g} for {MSC_COURSE_DAYS:g} days: {described}. {text}."
         )
         return Readout(text, alt)
 
@@ -202,8 +210,10 @@ def explore_combination() -> Explorer:
         "Th17: IL-23-driven T-cell expansion; T-cell clearance: T-cell removal rate; calmer "
         "keratinocytes: cytokine-driven proliferation). These mappings are <b>our "
         "interpretation</b> (the paper did not model MSCs) and the strengths are illustrative "
-        "teaching controls. UVB is the paper's published course; the anti-IL-17 biologic is a "
-        "constant neutralisation, our interpretation, with illustrative strength. The PASI proxy "
+        f"teaching controls. Every MSC-like effect acts for {MSC_COURSE_DAYS:g} days from day "
+        f"{TREATMENT_DAY:g} (how strength trades against duration is lesson 05's explorer). UVB "
+        "is the paper's published course; the anti-IL-17 biologic is a constant neutralisation, "
+        f"our interpretation, at an illustrative strength of {BIOLOGIC_STRENGTH:g}. The PASI proxy "
         "is the model's severity index for one mm² of plaque, not a clinical PASI. The <b>later "
         "trigger</b> is a second DC pulse: in the model a healed skin stays healed until such a "
         "push, while most patients relapse within a year or two of stopping. <b>Tissue memory</b> "

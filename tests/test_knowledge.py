@@ -276,6 +276,14 @@ def test_bibtex_export_parses_with_key_title_year_and_doi():
     assert list(some) == ["cheng2022"]
 
 
+def test_bibtex_keeps_a_study_group_and_an_institution_whole():
+    langley = _parse_bibtex(knowledge.to_bibtex(["langley2014"]))["langley2014"]["author"]
+    assert langley.startswith("Langley RG and Elewski BE and ")
+    assert langley.endswith(" and {ERASURE and FIXTURE Study Groups}")
+    court = _parse_bibtex(knowledge.to_bibtex(["usdistrictcourt2019"]))["usdistrictcourt2019"]
+    assert court["author"] == "{US District Court for the Southern District of Florida}"
+
+
 def test_bibliography_and_facts_render_as_markdown_in_a_notebook():
     text = knowledge.bibliography(["dashti2025"])
     assert isinstance(text, str)

@@ -620,6 +620,15 @@ def _bibtex_escape(text: str) -> str:
     return "".join("\\" + ch if ch in "&%$#_{}" else ch for ch in text)
 
 
+def _bibtex_author(name: str) -> str:
+    """Return one author for BibTeX: a person as written ("Langley RG"); a group or institution
+    ("ERASURE and FIXTURE Study Groups") in braces, so that BibTeX neither splits it at "and" nor
+    reads its last word as a surname."""
+    tokens = name.split()
+    person = len(tokens) > 1 and tokens[-1].replace("-", "").isupper() and len(tokens[-1]) <= 4
+    return _bibtex_escape(name) if person else "{" + _bibtex_escape(name) + "}"
+
+
 def to_bibtex(ids: Iterable[str] | None = None) -> str:
     """Return BibTeX ``@article`` entries for ``ids`` (default: every reference)."""
     kb = load()
@@ -628,7 +637,7 @@ def to_bibtex(ids: Iterable[str] | None = None) -> str:
     for ref_id in chosen:
         ref = reference(ref_id)
         fields = [
-            ("author", " and ".join(a for a in ref.authors if a != "et al.")
+            ("author", " and ".join(_bibtex_author(a) for a in ref.authors if a != "et al.")
              + (" and others" if "et al." in ref.authors else "")),
             ("title", "{" + _bibtex_escape(ref.title) + "}"),
             ("journal", _bibtex_escape(ref.journal)),

@@ -18,32 +18,45 @@ randomised anchors, a forest plot of the pooled trials) and :mod:`~mscpso_edu.di
 
 from __future__ import annotations
 
-from .appraisal import consort_flow, forest_plot, response_calibration
+from . import appraisal as _appraisal
+from . import core as _core
+from . import histology as _histology
+from . import intro as _intro
+from . import memory as _memory
+from . import phase as _phase
+from . import skin as _skin
+from .cached import cached_figure
 from .core import (
     CIRCUIT_LAYERS,
     EDGE_STYLES,
     MSC_EFFECTORS,
     Drawn,
-    circuit,
-    circuit_layer,
-    course_map,
-    evidence,
     extent,
-    msc_sketch,
     new_axes,
     show,
     to_png,
 )
-from .histology import epidermis
-from .intro import keratinocyte_kinetics, msc_sources, prevalence
-from .memory import forgetting_curves
-from .phase import phase_plane_reading
-from .skin import (
-    keratinocyte_compartments,
-    outcome_fan,
-    steady_state_plot,
-    treatment_outcome_map,
-)
+
+# The figures a lesson shows are drawn once per version of the course and read back afterwards
+# (see mscpso_edu.diagrams.cached); the modules' own functions draw every time.
+circuit = cached_figure(_core.circuit)
+circuit_layer = cached_figure(_core.circuit_layer)
+course_map = cached_figure(_core.course_map)
+evidence = cached_figure(_core.evidence)
+msc_sketch = cached_figure(_core.msc_sketch)
+consort_flow = cached_figure(_appraisal.consort_flow)
+forest_plot = cached_figure(_appraisal.forest_plot)
+response_calibration = cached_figure(_appraisal.response_calibration)
+epidermis = cached_figure(_histology.epidermis)
+keratinocyte_kinetics = cached_figure(_intro.keratinocyte_kinetics)
+msc_sources = cached_figure(_intro.msc_sources)
+prevalence = cached_figure(_intro.prevalence)
+forgetting_curves = cached_figure(_memory.forgetting_curves)
+phase_plane_reading = cached_figure(_phase.phase_plane_reading)
+keratinocyte_compartments = cached_figure(_skin.keratinocyte_compartments)
+outcome_fan = cached_figure(_skin.outcome_fan)
+steady_state_plot = cached_figure(_skin.steady_state_plot)
+treatment_outcome_map = cached_figure(_skin.treatment_outcome_map)
 
 __all__ = [
     "CIRCUIT_LAYERS",

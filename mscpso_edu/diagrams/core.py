@@ -123,6 +123,14 @@ class Drawn:
             found.extend(group.values() if isinstance(group, dict) else group)
         return [label for label in found if label.get_text()]
 
+    def png_base64(self) -> str:
+        """Return the figure as PNG (the course's 100 dpi) in base64, as a notebook shows it.
+
+        A figure read back from the figure cache returns its stored image
+        (:mod:`mscpso_edu.diagrams.cached`).
+        """
+        return base64.b64encode(to_png(self)).decode("ascii")
+
     def _repr_html_(self) -> str:
         return _img_html(self)
 
@@ -147,7 +155,7 @@ def to_png(drawn: Drawn, dpi: int = 100) -> bytes:
 
 
 def _img_html(drawn: Drawn) -> str:
-    data = base64.b64encode(to_png(drawn)).decode("ascii")
+    data = drawn.png_base64()
     alt = html.escape(drawn.alt_text, quote=True)
     return f'<img src="data:image/png;base64,{data}" alt="{alt}" style="max-width:100%">'
 

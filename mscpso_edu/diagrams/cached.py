@@ -1,0 +1,158 @@
+"""Course figures drawn once per version of the course and read back as images afterwards.
+
+A lesson's figures depend only on the package (its code, knowledge base and style), the library
+versions and the arguments the lesson passes; drawing and encoding one takes 0.1-0.5 s of
+matplotlib text layout, paid again by every *Run All*. :func:`cached_figure` wraps a public
+diagram function (``mscpso_edu.diagrams.circuit`` and the others): the first time a figure is
+shown (``diagrams.show`` or a cell's last value) its PNG and alt text are stored in the results
+cache folder (:func:`mscpso_edu.results_cache.cache_dir`); a later call with the same arguments
+then returns a :class:`Drawn` whose image and alt text are read from there, and whose figure is
+drawn only if something asks for it (``.fig``, ``.ax``, ``.artists``).
+
+The key is a SHA-256 of the function's name, the ``repr`` of its arguments, every source and
+data file of the package and the matplotlib, numpy and scipy versions, so any change draws the
+figure afresh. Only calls whose arguments are plain values (numbers, text, ``None`` and lists,
+tuples or dicts of them) without an ``ax`` are cached; anything else is drawn as before. A call
+that would fail is never cached (it fails before anything is stored), and a cache folder that
+cannot be read or written only costs speed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import math
+from collections.abc import Callable
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from ..fileio import atomic_write_text
+from ..results_cache import cache_dir
+from .core import Drawn
+
+__all__ = ["cached_figure"]
+
+_PACKAGE = Path(__file__).resolve().parents[1]
+_SUFFIXES = (".py", ".yaml", ".json", ".mplstyle")
+
+
+@functools.cache
+def _package_digest() -> str:
+    """Digest of every source and data file of the package and of the drawing libraries."""
+    digest = hashlib.sha256()
+    for name in ("matplotlib", "numpy", "scipy"):
+        digest.update(f"{name} {version(name)}\n".encode())
+    for path in sorted(_PACKAGE.rglob("*")):
+        if path.suffix in _SUFFIXES and "__pycache__" not in path.parts:
+            content = hashlib.sha256(path.read_bytes()).hexdigest()
+            digest.update(f"{path.relative_to(_PACKAGE).as_posix()}:{content}\n".encode())
+    return digest.hexdigest()
+
+
+def _plain(value: Any) -> bool:
+    """Whether ``value`` is plain data whose ``repr`` names it exactly."""
+    if value is None or isinstance(value, bool | int | str):
+        return True
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list | tuple):
+        return all(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    return False
+
+
+def _path(key_text: str) -> Path:
+    return cache_dir() / f"figure-{hashlib.sha256(key_text.encode()).hexdigest()[:32]}.json"
+
+
+def _read(key_text: str) -> tuple[str, str] | None:
+    """Return the stored (base64 PNG, alt text) of ``key_text``, or None."""
+    try:
+        stored = json.loads(_path(key_text).read_text(encoding="utf-8"))
+        if stored.get("key") == key_text:
+            return str(stored["png"]), str(stored["alt"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass  # missing, unreadable or damaged: draw it again
+    return None
+
+
+class _Cached(Drawn):
+    """A figure of a cached function: either just drawn, or its image read back from the cache.
+
+    A figure read back is drawn only when ``fig``, ``ax`` or ``artists`` is asked for. A figure
+    just drawn stores its first image, unless someone reached into it first (``fig``, ``ax``,
+    ``artists``: they may have changed it, so it is no longer the function's figure).
+    """
+
+    def __init__(
+        self,
+        key_text: str,
+        build: Callable[[], Drawn],
+        drawn: Drawn | None = None,
+        stored: tuple[str, str] | None = None,
+    ) -> None:
+        # Drawn's fields are properties here, so the dataclass __init__ is not called.
+        self._key_text = key_text
+        self._build = build
+        self._drawn = drawn
+        self._stored = stored
+        self._touched = False
+
+    def _real(self) -> Drawn:
+        self._touched = True
+        if self._drawn is None:
+            self._drawn = self._build()
+        return self._drawn
+
+    fig = property(lambda self: self._real().fig)  # type: ignore[assignment]
+    ax = property(lambda self: self._real().ax)  # type: ignore[assignment]
+    artists = property(lambda self: self._real().artists)  # type: ignore[assignment]
+
+    @property  # type: ignore[override]
+    def alt_text(self) -> str:  # type: ignore[override]
+        return self._drawn.alt_text if self._drawn is not None else self._stored[1]
+
+    def png_base64(self) -> str:
+        if self._drawn is None:
+            return self._stored[0]
+        data = self._drawn.png_base64()
+        if self._stored is None and not self._touched:
+            self._stored = (data, self._drawn.alt_text)
+            record = {"key": self._key_text, "png": data, "alt": self._drawn.alt_text}
+            with contextlib.suppress(OSError):  # a read-only cache folder only costs speed
+                atomic_write_text(_path(self._key_text), json.dumps(record))
+        return data
+
+    def __repr__(self) -> str:  # a notebook asks for it beside the image: do not draw for it
+        if self._drawn is not None:
+            return repr(self._drawn)
+        return f"Drawn(stored figure, alt_text={self._stored[1]!r})"
+
+
+def cached_figure(function: Callable[..., Drawn]) -> Callable[..., Drawn]:
+    """Wrap a diagram function so the figures it draws are stored and read back (see above)."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Drawn:
+        if kwargs.get("ax") is not None or not _plain(list(args)) or not _plain(kwargs):
+            return function(*args, **kwargs)
+        key_text = json.dumps(
+            {
+                "figure": f"{function.__module__}.{function.__qualname__}",
+                "arguments": repr((args, sorted(kwargs.items()))),
+                "package": _package_digest(),
+            },
+            sort_keys=True,
+        )
+        build = functools.partial(function, *args, **kwargs)
+        stored = _read(key_text)
+        if stored is not None:
+            return _Cached(key_text, build, stored=stored)
+        drawn = build()
+        return _Cached(key_text, build, drawn=drawn) if type(drawn) is Drawn else drawn
+
+    return wrapper

@@ -1,0 +1,98 @@
+"""The lessons' figures are drawn once per version of the course, then read back as images."""
+
+from __future__ import annotations
+
+import pytest
+
+from mscpso_edu import diagrams
+from mscpso_edu.diagrams import cached, core
+from mscpso_edu.errors import CourseError
+
+
+@pytest.fixture()
+def counted(monkeypatch):
+    """Count the real drawings of ``course_map`` behind the public (cached) function."""
+    calls = []
+    original = core.course_map
+
+    def drawing(*args, **kwargs):
+        calls.append(kwargs)
+        return original(*args, **kwargs)
+
+    drawing.__qualname__ = original.__qualname__
+    drawing.__module__ = original.__module__
+    monkeypatch.setattr(diagrams, "course_map", cached.cached_figure(drawing))
+    return calls
+
+
+def test_a_figure_shown_once_is_read_back_without_drawing(counted):
+    first = diagrams.course_map(highlight="03_keratinocytes")
+    html = diagrams.show(first).data
+    assert len(counted) == 1
+    again = diagrams.course_map(highlight="03_keratinocytes")
+    assert diagrams.show(again).data == html  # same image, same alt text
+    assert again.alt_text == first.alt_text
+    assert len(counted) == 1  # read back, not drawn
+    assert isinstance(again, diagrams.Drawn)
+    assert again.fig.axes  # asking for the figure draws it
+    assert len(counted) == 2
+
+
+def test_different_arguments_are_different_figures(counted):
+    one = diagrams.show(diagrams.course_map(highlight="03_keratinocytes")).data
+    other = diagrams.show(diagrams.course_map(highlight="05_dendritic_cells")).data
+    assert one != other
+    assert len(counted) == 2
+
+
+def test_a_figure_changed_before_it_is_shown_is_not_stored(counted):
+    changed = diagrams.course_map(highlight="03_keratinocytes")
+    changed.ax.set_title("changed by the learner")
+    diagrams.show(changed)
+    plain = diagrams.course_map(highlight="03_keratinocytes")
+    assert len(counted) == 2  # drawn again: the changed image was not kept
+    assert diagrams.show(plain).data != diagrams.show(changed).data
+
+
+def test_a_bad_argument_fails_at_the_call_even_after_good_ones_were_stored(counted):
+    diagrams.show(diagrams.course_map(highlight="03_keratinocytes"))
+    with pytest.raises(CourseError):
+        diagrams.course_map(highlight="no_such_lesson")
+
+
+def test_axes_and_objects_are_not_cached(counted):
+    given = core.new_axes(None, (6, 4))[1]
+    drawn = diagrams.course_map(ax=given)
+    assert drawn.ax is given
+    assert type(drawn) is diagrams.Drawn
+    assert not cached._plain([object()]) and not cached._plain([float("nan")])
+    assert cached._plain([1, 2.5, "x", None, (True,), {"a": [1]}])
+
+
+def test_a_new_version_of_the_course_draws_afresh(counted, monkeypatch):
+    diagrams.show(diagrams.course_map(highlight="03_keratinocytes"))
+    monkeypatch.setattr(cached, "_package_digest", lambda: "another version")
+    diagrams.show(diagrams.course_map(highlight="03_keratinocytes"))
+    assert len(counted) == 2
+
+
+def test_the_package_digest_changes_with_any_package_file(tmp_path, monkeypatch):
+    (tmp_path / "a.py").write_text("x = 1\n", encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("y: 1\n", encoding="utf-8")
+    monkeypatch.setattr(cached, "_PACKAGE", tmp_path)
+    cached._package_digest.cache_clear()
+    before = cached._package_digest()
+    (tmp_path / "b.yaml").write_text("y: 2\n", encoding="utf-8")
+    cached._package_digest.cache_clear()
+    after = cached._package_digest()
+    cached._package_digest.cache_clear()
+    assert before != after
+
+
+def test_an_unwritable_cache_only_costs_speed(counted, tmp_path, monkeypatch):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("MSCPSO_EDU_CACHE", str(blocked / "cache"))
+    html = diagrams.show(diagrams.course_map(highlight="03_keratinocytes")).data
+    assert diagrams.show(diagrams.course_map(highlight="03_keratinocytes")).data == html
+    assert len(counted) == 2

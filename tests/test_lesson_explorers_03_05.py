@@ -4,19 +4,82 @@ from __future__ import annotations
 
 import pytest
 
-from mscpso_edu import knowledge, widgets
+from mscpso_edu import knowledge, quiz, widgets
 from mscpso_edu.errors import CourseError
+from mscpso_edu.models import skin_circuit
+from mscpso_edu.widgets.keratinocyte_explorer import COURSE_DAYS, _make_solver, course_end
 from mscpso_edu.widgets.mechanism_explorer import LOOP_INTERACTIONS, PRODUCTS, product_effects
 
+solve = _make_solver()[0]
 
-def test_keratinocyte_explorer_shows_that_duration_matters():
+
+def _question(slug: str, question_id: str):
+    return quiz.load_bank(slug).question(question_id)
+
+
+def end_of_course(explorer) -> dict[str, float]:
+    """Keratinocytes and IL-17 (x healthy) and turnover on the course's last day, from the model."""
+    return course_end(solve(explorer.values))
+
+
+def test_keratinocyte_explorer_target_decides_what_falls_first_and_the_feedback_lowers_il17():
+    """Acting on the immune side lowers IL-17 more by the end of the same course; acting on
+    keratinocyte division lowers IL-17 too, through the keratinocytes' growth factor, although
+    that mechanism scales no immune rate."""
+    from mscpso_edu.models import therapy
+
     explorer = widgets.explore_keratinocytes()
-    assert explorer.last_error is None
-    explorer.controls["duration"].value = 7
-    assert "at day 365 (psoriatic)" in explorer.readout.value
-    explorer.controls["duration"].value = 28
-    assert "at day 365 (healthy)" in explorer.readout.value
+    assert explorer.last_error is None and explorer.controls["target"].value == "keratinocyte"
+    assert set(therapy.MECHANISMS["keratinocyte"].targets) == {"sc2", "ta2"}
+    on_keratinocytes = end_of_course(explorer)
+    untreated = solve(explorer.values)["untreated"]
+    untreated_il17 = untreated.IL17[COURSE_DAYS] / skin_circuit.healthy_state().IL17
+    assert on_keratinocytes["il17"] < 0.7 * untreated_il17  # the feedback: IL-17 falls
+    png = explorer.png
+    explorer.controls["target"].value = "fewer_th17"
+    on_immune = end_of_course(explorer)
+    assert explorer.png != png
+    assert on_immune["il17"] < on_keratinocytes["il17"]
+    assert f"IL-17 {on_immune['il17']:.2f}× healthy" in explorer.readout.value
+
+
+def test_keratinocyte_explorer_prediction_normal_il17_at_course_end_still_relapses():
+    """The lesson's prediction and What-to-notice: at 0.3 on the immune side IL-17 ends the course
+    at about its healthy level with the epidermis still thick, and the skin relapses; at 0.4 on
+    the keratinocytes IL-17 ends higher, and the skin heals."""
+    explorer = widgets.explore_keratinocytes()
+    explorer.controls["target"].value = "fewer_th17"
+    explorer.controls["strength"].value = 0.3
+    immune = end_of_course(explorer)
+    assert immune["il17"] == pytest.approx(1.0, abs=0.1)
+    assert immune["keratinocytes"] > 1.3
+    assert "Day 365: psoriatic" in explorer.readout.value
+    key = next(c.text for c in _question("03_keratinocytes", "predict_target").choices if c.correct)
+    assert key.startswith("Psoriatic, because the epidermis is still thick")
+    explorer.controls["strength"].value = 0.4
+    assert "Day 365: healthy" in explorer.readout.value  # the target is not what failed at 0.3
+    explorer.controls["target"].value = "keratinocyte"
+    assert end_of_course(explorer)["il17"] > immune["il17"]
+    assert "Day 365: healthy" in explorer.readout.value
     assert "our interpretation" in explorer.notes.value
+
+
+def test_keratinocyte_explorer_turnover_ends_slower_than_healthy_at_half_strength():
+    """Bank question turnover_during_effect (keratinocyte target, strength 0.5)."""
+    explorer = widgets.explore_keratinocytes()
+    explorer.controls["strength"].value = 0.5
+    assert end_of_course(explorer)["turnover"] > skin_circuit.healthy_state().turnover_days
+    key = next(
+        c.text for c in _question("03_keratinocytes", "turnover_during_effect").choices if c.correct
+    )
+    assert key.startswith("Longer than healthy")
+
+
+def test_keratinocyte_explorer_has_a_fixed_course_and_no_duration_control():
+    explorer = widgets.explore_keratinocytes()
+    assert "duration" not in explorer.controls
+    assert f"for {COURSE_DAYS} days" in explorer.alt_text
+    assert f"End of the {COURSE_DAYS}-day course" in explorer.readout.value
 
 
 def test_keratinocyte_explorer_lines_move_and_reset_restores():
@@ -25,7 +88,7 @@ def test_keratinocyte_explorer_lines_move_and_reset_restores():
     explorer.controls["strength"].value = 0.9
     assert explorer.png != first
     explorer.controls["dc_rate"].value = 0.0
-    assert "untreated 41 days (healthy)" in explorer.readout.value
+    assert "(untreated: healthy)" in explorer.readout.value
     explorer.reset()
     assert explorer.values == explorer.defaults
     assert explorer.png == first

@@ -1,11 +1,15 @@
-"""Explore the keratinocyte compartments of the skin circuit under inflammation and an MSC effect.
+"""Explore where an MSC effect acts: on keratinocyte division, or on the T cells that make IL-17.
 
 The skin-circuit model of Shmarov et al. 2022 splits the epidermis into stem (SC),
-transit-amplifying (TA) and differentiated (D) keratinocytes. The skin starts healthy; a
-dendritic-cell onset stimulus from day 20 inflames it; from the treatment day an MSC
-keratinocyte effect (OUR INTERPRETATION: less IL-17/TNF-driven proliferation of SC and TA cells,
-``therapy.MECHANISMS["keratinocyte"]``) acts for a chosen number of days. The figure shows the
-three compartments and the epidermal turnover time read off the model.
+transit-amplifying (TA) and differentiated (D) keratinocytes, and closes the loop back to the
+immune side: stem and TA cells make a growth factor that draws dendritic cells into the skin. The
+skin starts healthy; a dendritic-cell onset stimulus from day 20 inflames it; from the treatment day
+one MSC effect acts for a fixed four-week course (:data:`COURSE_DAYS`). The learner chooses WHERE it
+acts (``therapy.MECHANISMS["keratinocyte"]``: less IL-17/TNF-driven division of SC and TA cells, or
+``therapy.MECHANISMS["fewer_th17"]``: less IL-23-driven T-cell expansion; both mappings OUR
+INTERPRETATION) and how strongly. The figure shows the three compartments, IL-17 (the immune side)
+and the epidermal turnover time read off the model. How strength trades against duration is the
+skin-circuit explorer's lesson (05), not this one's.
 """
 
 from __future__ import annotations
@@ -24,17 +28,24 @@ from ._base import (
     Scene,
     SolutionCache,
     TimeSpans,
+    dropdown,
     fit_top,
     float_slider,
     int_slider,
     new_figure,
 )
 
-__all__ = ["explore_keratinocytes"]
+__all__ = ["COURSE_DAYS", "TARGETS", "course_end", "explore_keratinocytes"]
 
 HORIZON_DAYS = 365
 ONSET_DAY = 20.0
-MECHANISM = "keratinocyte"
+#: Days the MSC effect acts: one fixed four-week course, so the learner varies where it acts.
+COURSE_DAYS = 28
+#: Where the MSC effect can act: dropdown label -> key of ``therapy.MECHANISMS``.
+TARGETS: dict[str, str] = {
+    "keratinocytes: less IL-17/TNF-driven division": "keratinocyte",
+    "immune side: fewer Th17 (less IL-23-driven T expansion)": "fewer_th17",
+}
 
 
 def _controls() -> dict[str, Any]:
@@ -44,9 +55,9 @@ def _controls() -> dict[str, Any]:
             "Inflammation: DC onset stimulus (DCs/mm² per day, 4 days)",
             stimulus.rate, 0.0, 6000.0, 250.0, ".0f",
         ),
-        "strength": float_slider("MSC keratinocyte effect strength (0-0.95)", 0.5, 0.0, 0.95, 0.05),
-        "start": int_slider("Effect starts (day)", 120, 60, 250, 5),
-        "duration": int_slider("Effect lasts (days)", 28, 1, 120),
+        "target": dropdown("MSC effect acts on", list(TARGETS.items()), "keratinocyte"),
+        "strength": float_slider("MSC effect strength (0-0.95)", 0.3, 0.0, 0.95, 0.05),
+        "start": int_slider("Four-week course starts (day)", 120, 60, 250, 5),
     }  # fmt: skip
 
 
@@ -61,7 +72,7 @@ def _make_solver():
         )
         if stimulus.end > start:
             raise CourseError(
-                f"the effect must start after the stimulus ends (day {stimulus.end:g})"
+                f"the course must start after the stimulus ends (day {stimulus.end:g})"
             )
         onset = onsets.get(
             (values["dc_rate"], start),
@@ -73,21 +84,37 @@ def _make_solver():
         rest = HORIZON_DAYS - start
         grid = np.arange(0.0, rest + 1.0)
         effect = therapy.ConstantEffect(
-            MECHANISM, values["strength"], start=0.0, duration=float(values["duration"])
+            values["target"], values["strength"], start=0.0, duration=float(COURSE_DAYS)
         )
         treated = skin_circuit.simulate_skin(days=rest, start=y0, therapies=(effect,), t_eval=grid)
         untreated = skin_circuit.simulate_skin(days=rest, start=y0, t_eval=grid)
-        return {
-            "start": start,
-            "onset": onset,
-            "treated": treated,
-            "untreated": untreated,
-            "turnover_onset": onset.turnover_days,
-            "turnover_treated": treated.turnover_days,
-            "turnover_untreated": untreated.turnover_days,
-        }
+        return {"start": start, "onset": onset, "treated": treated, "untreated": untreated}
 
     return solve, onsets
+
+
+def course_end(result: dict[str, Any]) -> dict[str, float]:
+    """What the model shows on the last day of the course, as multiples of the healthy state.
+
+    Parameters
+    ----------
+    result
+        The solver's result.
+
+    Returns
+    -------
+    dict
+        ``keratinocytes`` and ``il17`` (each divided by the healthy steady state's value) and
+        ``turnover`` (days), on the course's last day (or the last day simulated).
+    """
+    treated = result["treated"]
+    healthy = skin_circuit.healthy_state()
+    index = min(COURSE_DAYS, len(treated.t) - 1)
+    return {
+        "keratinocytes": float(treated.keratinocytes[index] / healthy.keratinocytes),
+        "il17": float(treated.IL17[index] / healthy.IL17),
+        "turnover": float(treated.turnover_days[index]),
+    }
 
 
 def _join(result: dict[str, Any], arm: str, series: np.ndarray, head: np.ndarray):
@@ -98,8 +125,8 @@ def _join(result: dict[str, Any], arm: str, series: np.ndarray, head: np.ndarray
 def _scene() -> Scene:
     healthy, psoriatic = skin_circuit.healthy_state(), skin_circuit.psoriatic_state()
     with course_style():
-        figure = new_figure(7.2, 5.2, nrows=2, sharex=True, height_ratios=[1.4, 1])
-        kc_ax, turnover_ax = figure.axes
+        figure = new_figure(7.2, 6.4, nrows=3, sharex=True, height_ratios=[1.4, 0.9, 0.9])
+        kc_ax, il17_ax, turnover_ax = figure.axes
         lines: dict[str, Any] = {}
         for name, colour in COMPARTMENT_COLOURS.items():
             label = f"{COMPARTMENT_NAMES[name]} ({name})"
@@ -109,32 +136,36 @@ def _scene() -> Scene:
         kc_ax.set_ylabel("Keratinocytes\n(10³ per mm²)", fontsize=9)
         kc_ax.set_ylim(0, 260)
         kc_ax.legend(loc="upper left", fontsize=8, ncols=2)
-        lines["turnover"] = turnover_ax.plot(
-            [], [], color=ROLE_COLOURS["therapy"], lw=2.2, label="with MSC effect"
-        )[0]
-        lines["turnover_untreated"] = turnover_ax.plot(
-            [], [], color=ROLE_COLOURS["psoriatic"], lw=1.2, ls=":", label="untreated"
-        )[0]
+        for key, ax in (("il17", il17_ax), ("turnover", turnover_ax)):
+            lines[key] = ax.plot(
+                [], [], color=ROLE_COLOURS["therapy"], lw=2.2, label="with the MSC effect"
+            )[0]
+            lines[f"{key}_untreated"] = ax.plot(
+                [], [], color=ROLE_COLOURS["psoriatic"], lw=1.2, ls=":", label="untreated"
+            )[0]
         for state, colour, name in (
             (healthy, ROLE_COLOURS["healthy"], "healthy"),
             (psoriatic, ROLE_COLOURS["psoriatic"], "psoriatic"),
         ):
-            turnover_ax.axhline(state.turnover_days, color=colour, lw=0.8, ls="--")
-            turnover_ax.text(
-                HORIZON_DAYS, state.turnover_days, f"{name} steady state ",
-                ha="right", va="bottom", fontsize=7.5, color=colour,
-            )  # fmt: skip
+            for ax, level in ((il17_ax, state.IL17), (turnover_ax, state.turnover_days)):
+                ax.axhline(level, color=colour, lw=0.8, ls="--")
+                ax.text(
+                    HORIZON_DAYS, level, f"{name} steady state ",
+                    ha="right", va="bottom", fontsize=7.5, color=colour,
+                )  # fmt: skip
+        il17_ax.set_ylabel("IL-17\n(model units)", fontsize=9)
+        il17_ax.set_ylim(0, 1.3 * psoriatic.IL17)
+        il17_ax.legend(loc="upper left", fontsize=8)
         turnover_ax.set_ylabel("Turnover time\n(days)", fontsize=9)
         turnover_ax.set_ylim(0, 120)
         turnover_ax.set_xlabel("Day")
         turnover_ax.set_xlim(0, HORIZON_DAYS)
-        turnover_ax.legend(loc="upper left", fontsize=8)
         spans = TimeSpans(figure.axes)
 
     def draw(result: dict[str, Any], values: dict[str, Any]) -> Readout:
-        start, duration = result["start"], values["duration"]
+        start = result["start"]
         spans.set("activates", ONSET_DAY, skin_circuit.DCStimulus().duration)
-        spans.set("therapy", start, min(duration, HORIZON_DAYS - start))
+        spans.set("therapy", start, min(COURSE_DAYS, HORIZON_DAYS - start))
         onset, treated, untreated = result["onset"], result["treated"], result["untreated"]
         top = 0.0
         for name in COMPARTMENT_COLOURS:
@@ -145,33 +176,27 @@ def _scene() -> Scene:
             lines[f"{name}_untreated"].set_data(t, y_u)
             top = max(top, float(y.max()), float(y_u.max()))
         fit_top(kc_ax, top, 260, 50)
-        t, turn = _join(result, "treated", result["turnover_treated"], result["turnover_onset"])
-        lines["turnover"].set_data(t, turn)
-        t, turn_u = _join(
-            result, "untreated", result["turnover_untreated"], result["turnover_onset"]
-        )
-        lines["turnover_untreated"].set_data(t, turn_u)
-        fit_top(turnover_ax, float(np.nanmax(turn)), 120, 40)
+        for key, series in (("il17", "IL17"), ("turnover", "turnover_days")):
+            head = getattr(onset, series)
+            t, y = _join(result, "treated", getattr(treated, series), head)
+            lines[key].set_data(t, y)
+            t, y_u = _join(result, "untreated", getattr(untreated, series), head)
+            lines[f"{key}_untreated"].set_data(t, y_u)
+        fit_top(turnover_ax, float(np.nanmax(lines["turnover"].get_ydata())), 120, 40)
 
-        before = float(result["turnover_onset"][-1])
-        end_index = min(int(duration) - 1, len(treated.t) - 1) if duration >= 1 else 0
-        during = float(result["turnover_treated"][end_index])
-        final = float(result["turnover_treated"][-1])
-        state = treated.final_state
+        end = course_end(result)
+        target = therapy.MECHANISMS[values["target"]].label
         text = (
-            f"Turnover: {before:.0f} days on the treatment day, {during:.0f} days on the last day "
-            f"of the effect, {final:.0f} days at day {HORIZON_DAYS} ({state}); untreated "
-            f"{float(result['turnover_untreated'][-1]):.0f} days ({untreated.final_state})."
-        )
-        compartments = ", ".join(
-            f"{COMPARTMENT_NAMES[n]} {getattr(treated, n)[-1]:,.0f}" for n in COMPARTMENT_COLOURS
+            f"End of the {COURSE_DAYS}-day course: keratinocytes {end['keratinocytes']:.2f}× "
+            f"healthy, IL-17 {end['il17']:.2f}× healthy, turnover {end['turnover']:.0f} days. "
+            f"Day {HORIZON_DAYS}: {treated.final_state} (untreated: {untreated.final_state})."
         )
         alt = (
-            f"Two panels over {HORIZON_DAYS} days. Top: stem, transit-amplifying and "
-            f"differentiated keratinocytes after a DC stimulus of {values['dc_rate']:g} per mm² "
-            f"per day from day {ONSET_DAY:g}, with an MSC keratinocyte effect of strength "
-            f"{values['strength']:.2f} from day {start:g} for {duration} days; at day "
-            f"{HORIZON_DAYS}: {compartments} cells per mm². Bottom: turnover time. {text}"
+            f"Three panels over {HORIZON_DAYS} days after a DC stimulus of {values['dc_rate']:g} "
+            f"per mm² per day from day {ONSET_DAY:g}, with an MSC effect on {target} of strength "
+            f"{values['strength']:.2f} from day {start:g} for {COURSE_DAYS} days. Top: stem, "
+            "transit-amplifying and differentiated keratinocytes. Middle: IL-17. Bottom: "
+            f"turnover time. {text}"
         )
         return Readout(text, alt)
 
@@ -180,34 +205,44 @@ def _scene() -> Scene:
 
 
 def _notes() -> str:
-    mechanism = therapy.MECHANISMS[MECHANISM]
+    parts = []
+    for key in TARGETS.values():
+        mechanism = therapy.MECHANISMS[key]
+        parts.append(
+            f"<b>{mechanism.label}</b>: {mechanism.description} Scales "
+            f"{', '.join(mechanism.targets)} [{', '.join(mechanism.refs)}]."
+        )
     return (
         "Model: Shmarov et al. 2022 [shmarov2022], skin starting at its healthy steady state; "
-        "the onset stimulus is the authors' (a 4-day extra influx of dendritic cells). "
-        f"<b>MSC keratinocyte effect</b>: {mechanism.description} Mapping: <b>our "
-        f"interpretation</b> (the paper did not model MSCs); scales {', '.join(mechanism.targets)} "
-        f"[{', '.join(mechanism.refs)}]. The strength is a teaching control (illustrative). "
-        "Turnover is the SBML's rule: days to replace the proliferative pool plus days to "
-        "replace the differentiated pool, computed with the rate constants in force."
+        "the onset stimulus is the authors' (a 4-day extra influx of dendritic cells). In the "
+        "model, stem and transit-amplifying cells make a growth factor that draws dendritic cells "
+        "into the skin: the keratinocytes' arrow back to the immune side. "
+        f"The MSC effect acts for a fixed course of {COURSE_DAYS} days (how strength trades "
+        "against duration is lesson 05's explorer). Where it acts, and its mapping onto the "
+        "model, is <b>our interpretation</b> (the paper did not model MSCs); the strength is a "
+        "teaching control (illustrative). " + " ".join(parts) + " Turnover is the SBML's rule: "
+        "days to replace the proliferative pool plus days to replace the differentiated pool, "
+        "computed with the rate constants in force."
     )
 
 
 def explore_keratinocytes() -> Explorer:
-    """Return the keratinocyte-compartment explorer.
+    """Return the explorer of where an MSC effect acts: keratinocytes or the immune side.
 
-    Controls: ``dc_rate`` (inflammation: onset stimulus from day 20 for 4 days), ``strength``,
-    ``start``, ``duration`` (the MSC keratinocyte effect, our interpretation). The readout gives
-    the turnover time before, at the end of, and a year after the effect.
+    Controls: ``dc_rate`` (inflammation: onset stimulus from day 20 for 4 days), ``target``
+    (a key of ``therapy.MECHANISMS``: ``"keratinocyte"`` or ``"fewer_th17"``), ``strength`` and
+    ``start`` of a fixed :data:`COURSE_DAYS`-day course (our interpretation). The readout gives
+    the keratinocytes, IL-17 and turnover at the end of the course and the state a year on.
 
     Examples
     --------
     >>> explorer = explore_keratinocytes()
-    >>> explorer.controls["duration"].value = 7   # too short: the plaque comes back
+    >>> explorer.controls["target"].value = "fewer_th17"   # IL-17 back to normal, yet relapse
     """
     solve, onsets = _make_solver()
     scene = _scene()
     return Explorer(
-        title="Keratinocyte compartments: inflammation and an MSC effect",
+        title="Where an MSC effect acts: keratinocytes or the immune side",
         controls=_controls(),
         figure=scene.figure,
         dynamic_artists=scene.dynamic_artists,

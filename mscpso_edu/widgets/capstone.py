@@ -289,5 +289,7 @@ def _model_note(plan: therapy.MSCTherapy) -> str:
         "<br><b>Model</b> (Shmarov et al. 2022 skin circuit [shmarov2022], from the psoriatic "
         f"state): mechanism mapping {meta['mapping'].lower()}; half-life {plan.half_life_days:g} "
         f"days ({half_life_source}); "
-        f"EC50 {meta['ec50']}; strength {meta['strength']}. The source does not enter the model."
+        f"EC50 {meta['ec50']}; strength {meta['strength']}. The source does not enter the model. "
+        "Why an effect must act long enough to cross the threshold is lesson 05's explorer, and "
+        "how a schedule holds it is lesson 10's; here the schedule is a design choice."
     )

@@ -87,10 +87,14 @@ def test_07_two_weak_effects_heal_where_each_alone_relapses():
 
 
 def test_07_uvb_and_default_biologic_heal_and_untreated_does_not():
-    from mscpso_edu.widgets.combination_explorer import TREATMENT_DAY
+    from mscpso_edu.widgets import explore_combination
+    from mscpso_edu.widgets.combination_explorer import BIOLOGIC_STRENGTH, TREATMENT_DAY
 
+    days = explore_combination().controls["biologic_days"].value  # the explorer's default
     assert skin_end(uvb=models.UVBCourse.published(TREATMENT_DAY)) == "healthy"
-    assert skin_end(therapy.biologic("anti_il17", 0.9, TREATMENT_DAY, 84)) == "healthy"
+    assert skin_end(therapy.biologic("anti_il17", BIOLOGIC_STRENGTH, TREATMENT_DAY, days)) == (
+        "healthy"
+    )
     assert skin_end() == "psoriatic"
     keyed = {c.text for c in quiz.load_bank("07_whole_circuit").question(
         "comparison_outcomes").choices if c.correct}  # fmt: skip

@@ -147,10 +147,28 @@ def new_axes(
 
 
 def to_png(drawn: Drawn, dpi: int = 100) -> bytes:
-    """Return the figure of ``drawn`` as PNG bytes (rendered with the course style)."""
+    """Return the figure of ``drawn`` as PNG bytes (rendered with the course style).
+
+    The course style crops the picture to its contents (``savefig.bbox: tight``). Matplotlib
+    finds that box by laying the whole figure out once before drawing it; when nothing will
+    move at draw time (no layout engine) and the figure's own dpi is used, the same box is
+    asked of the figure directly, so the figure is laid out and drawn once (same pixels, about
+    a third less time for a circuit).
+    """
+    import matplotlib as mpl
+
     buffer = io.BytesIO()
+    fig = drawn.fig
     with course_style():
-        drawn.fig.savefig(buffer, format="png", dpi=dpi)
+        bbox: Any = None
+        if (
+            mpl.rcParams["savefig.bbox"] == "tight"
+            and fig.get_layout_engine() is None
+            and dpi == fig.dpi
+        ):
+            pad = mpl.rcParams["savefig.pad_inches"]
+            bbox = fig.get_tightbbox(fig.canvas.get_renderer()).padded(pad)
+        fig.savefig(buffer, format="png", dpi=dpi, bbox_inches=bbox)
     return buffer.getvalue()
 
 
@@ -202,22 +220,28 @@ def _place_labels(
     """Move each label to the first candidate position (data units) that overlaps nothing.
 
     Labels are placed one by one; each placed label becomes an obstacle for the next. When no
-    candidate is free, the one with the least overlap is kept.
+    candidate is free, the one with the least overlap is kept. A label's box is measured once and
+    moved with the label (its size does not depend on where it sits), so the text is laid out
+    once per label rather than once per candidate.
     """
     renderer = fig.canvas.get_renderer()
     taken = list(obstacles)
     for label, options in zip(labels, candidates, strict=True):
-        best, best_score = options[0], None
+        to_screen = label.get_transform().transform
+        label.set_position(options[0])
+        origin = to_screen(options[0])
+        box0 = extent(label, renderer)
+        best, best_box, best_score = options[0], box0, None
         for x, y in options:
-            label.set_position((x, y))
-            box = extent(label, renderer)
+            dx, dy = to_screen((x, y)) - origin
+            box = box0.translated(dx, dy)
             score = sum(_overlap(box, other) for other in taken)
             if best_score is None or score < best_score:
-                best, best_score = (x, y), score
+                best, best_box, best_score = (x, y), box, score
             if score == 0:
                 break
         label.set_position(best)
-        taken.append(extent(label, renderer))
+        taken.append(best_box)
 
 
 # --------------------------------------------------------------------------------------------
@@ -403,7 +427,7 @@ def circuit(
                 linewidth=2.5 if is_focus else 1.0,
                 zorder=3,
             )
-            ax.add_patch(patch)
+            ax.add_artist(patch)  # limits are set above: no data-limit update
             nodes[cid] = patch
             node_labels[cid] = ax.text(
                 x,
@@ -442,7 +466,7 @@ def circuit(
                 zorder=2,
                 alpha=0.9,
             )
-            ax.add_patch(arrow)
+            ax.add_artist(arrow)
             edge_patches.append(arrow)
             edge_paths.append((p0, p2, rad))
             text = _edge_text(edge, kb.mediators)
@@ -506,9 +530,14 @@ def circuit(
             title = "Psoriasis immune circuit" + (" with MSC effects" if show_msc else "")
             if focus_id:
                 title += f": {kb.cells[focus_id].name}"
-        ax.set_title(title)
+        ax.set_title(title, y=1.0)  # where it would go anyway; skips tick layout
 
-        fig.canvas.draw()
+        # Label placement needs the on-screen geometry only: fix the axes box (equal aspect)
+        # instead of drawing the whole figure, unless a layout engine will move the axes.
+        if fig.get_layout_engine() is not None:
+            fig.draw_without_rendering()
+        else:
+            ax.apply_aspect()
         renderer = fig.canvas.get_renderer()
         obstacles = [p.get_window_extent(renderer) for p in nodes.values()]
         obstacles += [t.get_window_extent(renderer) for t in node_labels.values()]

@@ -21,6 +21,10 @@ FIGURES = {
     "circuit_disease_only": lambda: diagrams.circuit(show_msc=False),
     "circuit_focus_neutrophil": lambda: diagrams.circuit(focus="neutrophil"),
     "circuit_focus_th17": lambda: diagrams.circuit(focus="Th17"),
+    # The views the lessons draw (only the cells each lesson has introduced).
+    "circuit_lesson_01": lambda: diagrams.circuit(show_msc=False, lesson="01_psoriasis"),
+    "circuit_lesson_02_msc": lambda: diagrams.circuit(focus="msc", lesson="02_mscs"),
+    "circuit_lesson_03_kc": lambda: diagrams.circuit(focus="keratinocyte", lesson=3),
     **{
         f"circuit_layer_{layer}": (lambda layer=layer: diagrams.circuit_layer(layer))
         for layer in range(len(diagrams.CIRCUIT_LAYERS))

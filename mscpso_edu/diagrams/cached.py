@@ -4,10 +4,10 @@ A lesson's figures depend only on the package (its code, knowledge base and styl
 versions and the arguments the lesson passes; drawing and encoding one takes 0.1-0.5 s of
 matplotlib text layout, paid again by every *Run All*. :func:`cached_figure` wraps a public
 diagram function (``mscpso_edu.diagrams.circuit`` and the others): the first time a figure is
-shown (``diagrams.show`` or a cell's last value) its PNG and alt text are stored in the results
-cache folder (:func:`mscpso_edu.results_cache.cache_dir`); a later call with the same arguments
-then returns a :class:`Drawn` whose image and alt text are read from there, and whose figure is
-drawn only if something asks for it (``.fig``, ``.ax``, ``.artists``).
+shown (``diagrams.show`` or a cell's last value) its PNG, alt text and caption are stored in the
+results cache folder (:func:`mscpso_edu.results_cache.cache_dir`); a later call with the same
+arguments then returns a :class:`Drawn` whose image, alt text and caption are read from there,
+and whose figure is drawn only if something asks for it (``.fig``, ``.ax``, ``.artists``).
 
 The key is a SHA-256 of the function's name, the ``repr`` of its arguments, every source and
 data file of the package and the matplotlib, numpy and scipy versions, so any change draws the
@@ -69,12 +69,12 @@ def _path(key_text: str) -> Path:
     return cache_dir() / f"figure-{hashlib.sha256(key_text.encode()).hexdigest()[:32]}.json"
 
 
-def _read(key_text: str) -> tuple[str, str] | None:
-    """Return the stored (base64 PNG, alt text) of ``key_text``, or None."""
+def _read(key_text: str) -> tuple[str, str, str] | None:
+    """Return the stored (base64 PNG, alt text, caption) of ``key_text``, or None."""
     try:
         stored = json.loads(_path(key_text).read_text(encoding="utf-8"))
         if stored.get("key") == key_text:
-            return str(stored["png"]), str(stored["alt"])
+            return str(stored["png"]), str(stored["alt"]), str(stored["caption"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass  # missing, unreadable or damaged: draw it again
     return None
@@ -93,7 +93,7 @@ class _Cached(Drawn):
         key_text: str,
         build: Callable[[], Drawn],
         drawn: Drawn | None = None,
-        stored: tuple[str, str] | None = None,
+        stored: tuple[str, str, str] | None = None,
     ) -> None:
         # Drawn's fields are properties here, so the dataclass __init__ is not called.
         self._key_text = key_text
@@ -116,13 +116,22 @@ class _Cached(Drawn):
     def alt_text(self) -> str:  # type: ignore[override]
         return self._drawn.alt_text if self._drawn is not None else self._stored[1]
 
+    @property  # type: ignore[override]
+    def caption(self) -> str:  # type: ignore[override]
+        return self._drawn.caption if self._drawn is not None else self._stored[2]
+
     def png_base64(self) -> str:
         if self._drawn is None:
             return self._stored[0]
         data = self._drawn.png_base64()
         if self._stored is None and not self._touched:
-            self._stored = (data, self._drawn.alt_text)
-            record = {"key": self._key_text, "png": data, "alt": self._drawn.alt_text}
+            self._stored = (data, self._drawn.alt_text, self._drawn.caption)
+            record = {
+                "key": self._key_text,
+                "png": data,
+                "alt": self._drawn.alt_text,
+                "caption": self._drawn.caption,
+            }
             with contextlib.suppress(OSError):  # a read-only cache folder only costs speed
                 atomic_write_text(_path(self._key_text), json.dumps(record))
         return data

@@ -48,6 +48,7 @@ __all__ = [
     "course_map",
     "evidence",
     "extent",
+    "introduced_in",
     "msc_sketch",
     "new_axes",
     "show",
@@ -108,12 +109,16 @@ class Drawn:
         Named artists: lists of node patches, node labels, edge patches, edge labels, ...
     alt_text
         A description of the figure generated from the data, for screen readers.
+    caption
+        A note shown under the figure (e.g. what a lesson's view of the circuit leaves out for
+        later); empty for most figures. The alt text carries it too.
     """
 
     fig: Figure
     ax: Axes
     artists: dict[str, Any] = field(default_factory=dict)
     alt_text: str = ""
+    caption: str = ""
 
     def labels(self) -> list[Any]:
         """Return every text label that must not overlap (node and edge/point labels)."""
@@ -175,7 +180,14 @@ def to_png(drawn: Drawn, dpi: int = 100) -> bytes:
 def _img_html(drawn: Drawn) -> str:
     data = drawn.png_base64()
     alt = html.escape(drawn.alt_text, quote=True)
-    return f'<img src="data:image/png;base64,{data}" alt="{alt}" style="max-width:100%">'
+    page = f'<img src="data:image/png;base64,{data}" alt="{alt}" style="max-width:100%">'
+    if drawn.caption:
+        # Seen by everyone; hidden from screen readers, which read it at the end of the alt text.
+        page += (
+            '<p aria-hidden="true" style="font-size:90%;margin-top:0.3em">'
+            f"<em>{html.escape(drawn.caption)}</em></p>"
+        )
+    return page
 
 
 def show(drawn: Drawn) -> Any:
@@ -330,11 +342,83 @@ CIRCUIT_LAYERS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
 )
 
 
+def introduced_in() -> dict[str, int]:
+    """Return, for each cell id, the number of the lesson that introduces it.
+
+    A cell type is *introduced* by the first lesson of the course catalogue
+    (``knowledge/course.yaml``) whose ``cells`` list names it; a lesson lists a cell when its own
+    text names the cell (by name or by the short label the figures use) and says what it does in
+    the circuit. Cells no lesson lists (macrophages, gamma-delta T cells) are missing from the
+    result: the course mentions them in passing but never teaches them as part of the circuit.
+
+    Examples
+    --------
+    >>> introduced_in()["th17"], introduced_in()["pdc"]
+    (0, 5)
+    """
+    found: dict[str, int] = {}
+    for entry in knowledge.lessons():
+        for cell_id in entry.cells:
+            found.setdefault(cell_id, entry.number)
+    return found
+
+
+def _lesson_number(lesson: int | str) -> int:
+    """Return the number of ``lesson``: a number, ``"03"`` or a slug (``"03_keratinocytes"``)."""
+    entries = knowledge.lessons()
+    for entry in entries:
+        if isinstance(lesson, bool):
+            break
+        if lesson in (entry.number, entry.slug, f"{entry.number:02d}"):
+            return entry.number
+    raise knowledge._unknown("lesson", str(lesson), [entry.slug for entry in entries])
+
+
+def _endpoints(items: Iterable[knowledge.Interaction]) -> set[str]:
+    return {cell for item in items for cell in (item.source, item.target)}
+
+
+def _plain_name(cell: knowledge.Cell) -> str:
+    """A cell's name in running text: "plasmacytoid dendritic cells", but "T cells", "Th2 cells"."""
+    name = cell.name.split(" (")[0]
+    first = name.split()[0]
+    if first.replace("-", "").isalpha() and first[1:].islower():
+        name = name[0].lower() + name[1:]
+    return name
+
+
+def _left_out_note(kb, left_out: Iterable[str], upto: int, first: dict[str, int]) -> str:
+    """Say which cells a lesson's view leaves out, and where each one is introduced."""
+    order = [c for c in _POSITIONS if c in set(left_out)]
+    later = sorted((c for c in order if c in first), key=lambda c: first[c])
+    never = [c for c in order if c not in first]
+    parts = []
+    if later:
+        parts.append(
+            "Not drawn yet, because a later lesson introduces them: "
+            + "; ".join(
+                f"{kb.cells[c].short}, {_plain_name(kb.cells[c])} (lesson {first[c]:02d})"
+                for c in later
+            )
+            + "."
+        )
+    if never:
+        parts.append(
+            "Not drawn: "
+            + "; ".join(f"{kb.cells[c].short}, {_plain_name(kb.cells[c])}" for c in never)
+            + " (mentioned in the course, but not part of the circuit it teaches)."
+        )
+    if not parts:
+        return ""
+    return f"Drawn for lesson {upto:02d}: only the cells introduced so far. " + " ".join(parts)
+
+
 def circuit(
     ax: Axes | None = None,
     focus: str | None = None,
     show_msc: bool = True,
     *,
+    lesson: int | str | None = None,
     cells: Iterable[str] | None = None,
     msc_targets: Iterable[str] | None = None,
     msc_signs: Iterable[str] | None = None,
@@ -351,6 +435,12 @@ def circuit(
         and partners.
     show_msc
         Include the MSC node and every MSC effect (and MSC licensing).
+    lesson
+        The lesson the figure is drawn for (a number, ``"03"`` or a slug such as
+        ``"03_keratinocytes"``): draw only the cells introduced in that lesson or an earlier one
+        (see :func:`introduced_in`) and the interactions between them. What the view leaves out,
+        and the lesson that introduces it, is said in ``caption`` and at the end of the alt text.
+        A ``focus`` the lesson has not introduced is an error.
     cells
         Only these cell ids (a lesson shows only cells it has introduced): interactions between
         other cells are left out.
@@ -366,7 +456,12 @@ def circuit(
     Drawn
         ``artists`` has ``nodes`` and ``node_labels`` (dicts by cell id), ``edges`` and
         ``edge_labels`` (lists, one per drawn edge), ``edge_colours`` (one per edge) and
-        ``legend``.
+        ``legend``; ``caption`` names what a ``lesson`` view left out (empty otherwise).
+
+    Examples
+    --------
+    >>> sorted(circuit(focus="keratinocyte", lesson="03_keratinocytes").artists["nodes"])
+    ['keratinocyte', 'mast_cell', 'mdc', 'msc', 'neutrophil', 'th1', 'th17']
     """
     kb = knowledge.load()
     allowed = None if cells is None else set(cells)
@@ -385,6 +480,14 @@ def circuit(
         if not matches:
             raise knowledge._unknown("cell", focus, kb.cells)
         focus_id = matches[0]
+    upto = None if lesson is None else _lesson_number(lesson)
+    first = introduced_in()
+    taught = None if upto is None else {c for c, n in first.items() if n <= upto}
+    if taught is not None and focus_id is not None and focus_id not in taught:
+        when = f"lesson {first[focus_id]:02d}" if focus_id in first else "no lesson"
+        raise CourseError(
+            f"lesson {upto:02d} cannot focus on {kb.cells[focus_id].name}: {when} introduces them"
+        )
     items = [i for i in kb.interactions if show_msc or i.layer == "disease"]
     if focus_id is not None:
         items = [i for i in items if focus_id in (i.source, i.target)]
@@ -395,6 +498,11 @@ def circuit(
     if msc_signs is not None:
         signs = set(msc_signs)
         items = [i for i in items if i.source != "msc" or i.sign in signs]
+    caption = ""
+    if taught is not None:
+        wanted = _endpoints(items)
+        items = [i for i in items if i.source in taught and i.target in taught]
+        caption = _left_out_note(kb, wanted - taught, upto, first)
     edges = _merge_edges(items)
     cell_ids = [c for c in _POSITIONS if any(c in (e.source, e.target) for e in edges)]
     if focus_id is not None and focus_id not in cell_ids:
@@ -553,6 +661,8 @@ def circuit(
         _place_labels(fig, edge_labels, candidates, obstacles)
 
     alt = _circuit_alt_text(kb, edges, focus_id, show_msc)
+    if caption:
+        alt += " " + caption
     artists = {
         "nodes": nodes,
         "node_labels": node_labels,
@@ -561,7 +671,7 @@ def circuit(
         "edge_colours": [_edge_colour(edge) for edge in edges],
         "legend": legend,
     }
-    return Drawn(fig, ax, artists, alt)
+    return Drawn(fig, ax, artists, alt, caption)
 
 
 def circuit_layer(layer: int, ax: Axes | None = None) -> Drawn:

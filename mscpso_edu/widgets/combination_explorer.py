@@ -156,7 +156,8 @@ def explore_combination() -> Explorer:
             ax.axhline(low, color=ROLE_COLOURS["healthy"], ls=":", lw=1)
             ax.axhline(high, color=ROLE_COLOURS["psoriatic"], ls=":", lw=1)
             ax.axvline(TREATMENT_DAY, color="#999999", lw=0.8)
-        spans = TimeSpans(figure.axes, roles=("trigger",))
+        spans = TimeSpans(figure.axes, roles=("therapy", "trigger"))
+        spans.set("therapy", TREATMENT_DAY, MSC_COURSE_DAYS)  # the fixed MSC course, shaded
         kc_ax.set_ylabel("Keratinocytes\n(10³/mm²)", fontsize=9)
         kc_ax.set_ylim(0, 320)
         kc_ax.legend(loc="lower left", fontsize=8, ncols=2)
@@ -203,7 +204,10 @@ def explore_combination() -> Explorer:
         )
         return Readout(text, alt)
 
-    dynamic = [line for pair in lines.values() for line in pair] + spans.artists
+    trigger_column = spans.roles.index("trigger")
+    dynamic = [line for pair in lines.values() for line in pair] + [
+        row[trigger_column] for row in spans.patches
+    ]
     notes = (
         "Model: Shmarov et al. 2022 [shmarov2022], starting at its psoriatic steady state. Each "
         "MSC-like mechanism scales one link of the circuit (tolerogenic DCs: IL-23 per DC; fewer "

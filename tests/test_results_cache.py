@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from mscpso_edu import results_cache
+from mscpso_edu.errors import CourseError
 from mscpso_edu.diagrams.skin import treatment_outcomes
 from mscpso_edu.models import skin_circuit
 
@@ -214,3 +215,19 @@ def test_the_phase_plane_streamlines_are_streamplots_own_and_read_back_exactly(
     assert arrows == fresh_arrows
     for line, want in zip(lines, fresh_lines, strict=True):
         np.testing.assert_array_equal(line, want)
+
+
+def test_a_random_effects_pool_reads_back_exactly(tmp_path, monkeypatch):
+    """Lesson 08's pool is read back (scipy.stats takes most of a second to import)."""
+    from mscpso_edu.models import appraisal
+
+    monkeypatch.setenv(results_cache.CACHE_ENV, str(tmp_path))
+    effects, variances = [0.2, -0.4, 1.1], [0.3, 0.25, 0.5]
+    fresh = appraisal.random_effects(effects, variances)
+    assert fresh.tau2 > 0  # the root-finding branch
+    lesson = appraisal.pool_response_rates()
+    monkeypatch.setattr(appraisal, "_random_effects", lambda *a: pytest.fail("recomputed"))
+    assert appraisal.random_effects(effects, variances) == fresh
+    assert appraisal.pool_response_rates() == lesson
+    with pytest.raises(CourseError):
+        appraisal.random_effects([0.1, 0.2], [0.2, 0.0])  # bad input is refused, never cached

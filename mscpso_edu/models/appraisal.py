@@ -13,13 +13,16 @@ data and on other datasets, so learners do not install statsmodels and pandas fo
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
+from typing import Any
 
 from ..errors import CourseError
 from ..knowledge import MarkdownText, cite, fact, markdown_table
+from ..results_cache import cached_result
 
 __all__ = [
     "FlowStage",
@@ -232,17 +235,37 @@ def random_effects(
     (0.5, 0.25, 0.5, 0.5)
     """
     import numpy as np
-    from scipy import optimize, stats  # imported here: only pooling needs them
 
     y, v = np.asarray(effects, dtype=float), np.asarray(variances, dtype=float)
     k = y.size
-    if k < 2 or v.shape != y.shape:
+    if k < 2 or v.shape != y.shape or y.ndim != 1:
         raise CourseError("a random-effects pool needs at least two effects, each with a variance")
     if not (np.all(np.isfinite(y)) and np.all(np.isfinite(v)) and np.all(v > 0)):
         raise CourseError("effects must be finite and variances finite and positive")
     if not 0 < confidence < 1:
         raise CourseError(f"confidence must be between 0 and 1, got {confidence!r}")
-    df = k - 1
+    # scipy.stats alone takes most of a second to import: the pool is computed once per model
+    # version and these inputs, then read back from the results cache.
+    return cached_result(
+        "random_effects",
+        [y.tolist(), v.tolist(), float(confidence)],
+        lambda: _random_effects(y, v, float(confidence)),
+        encode=dataclasses.asdict,
+        decode=_decode_pool,
+    )
+
+
+def _decode_pool(data: dict[str, Any]) -> RandomEffects:
+    return RandomEffects(
+        **{name: tuple(value) if isinstance(value, list) else value for name, value in data.items()}
+    )
+
+
+def _random_effects(y: Any, v: Any, confidence: float) -> RandomEffects:
+    import numpy as np
+    from scipy import optimize, stats  # imported here: only pooling needs them
+
+    df = y.size - 1
 
     def excess_q(tau2: float) -> float:
         w = 1 / (v + tau2)

@@ -65,8 +65,26 @@ def test_axes_and_objects_are_not_cached(counted):
     drawn = diagrams.course_map(ax=given)
     assert drawn.ax is given
     assert type(drawn) is diagrams.Drawn
-    assert not cached._plain([object()]) and not cached._plain([float("nan")])
-    assert cached._plain([1, 2.5, "x", None, (True,), {"a": [1]}])
+    assert cached._digest([object()]) is None
+    assert cached._digest({"a": given}) is None
+    assert cached._digest([1, 2.5, "x", None, (True,), {"a": [1]}])
+
+
+def test_arguments_are_named_exactly():
+    import numpy as np
+
+    from mscpso_edu.models import appraisal
+
+    assert cached._digest((1,)) != cached._digest([1]) != cached._digest([1.0])
+    big = np.linspace(0, 1, 5000)
+    nudged = big.copy()
+    nudged[2500] += 1e-12  # invisible in a repr of the array, not in its digest
+    assert cached._digest(big) != cached._digest(nudged)
+    assert cached._digest(big.astype(np.float32)) != cached._digest(big)
+    pooled = appraisal.pool_response_rates()
+    assert cached._digest(pooled) == cached._digest(appraisal.pool_response_rates())
+    other = appraisal.random_effects([0.1, 0.5], [0.2, 0.3])
+    assert cached._digest(pooled.meta) != cached._digest(other)
 
 
 def test_a_new_version_of_the_course_draws_afresh(counted, monkeypatch):

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from mscpso_edu import results_cache
-from mscpso_edu.errors import CourseError
 from mscpso_edu.diagrams.skin import treatment_outcomes
+from mscpso_edu.errors import CourseError
 from mscpso_edu.models import skin_circuit
 
 

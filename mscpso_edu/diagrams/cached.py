@@ -9,10 +9,11 @@ results cache folder (:func:`mscpso_edu.results_cache.cache_dir`); a later call 
 arguments then returns a :class:`Drawn` whose image, alt text and caption are read from there,
 and whose figure is drawn only if something asks for it (``.fig``, ``.ax``, ``.artists``).
 
-The key is a SHA-256 of the function's name, the ``repr`` of its arguments, every source and
+The key is a SHA-256 of the function's name, its arguments (see :func:`_digest`), every source and
 data file of the package and the matplotlib, numpy and scipy versions, so any change draws the
-figure afresh. Only calls whose arguments are plain values (numbers, text, ``None`` and lists,
-tuples or dicts of them) without an ``ax`` are cached; anything else is drawn as before. A call
+figure afresh. Only calls whose arguments can be named exactly (numbers, text, ``None``, numpy
+arrays, dataclass instances such as a model's result, and lists, tuples or dicts of them) and
+that pass no ``ax`` are cached; anything else is drawn as before. A call
 that would fail is never cached (it fails before anything is stored), and a cache folder that
 cannot be read or written only costs speed.
 """
@@ -20,10 +21,10 @@ cannot be read or written only costs speed.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import json
-import math
 from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
@@ -52,17 +53,40 @@ def _package_digest() -> str:
     return digest.hexdigest()
 
 
-def _plain(value: Any) -> bool:
-    """Whether ``value`` is plain data whose ``repr`` names it exactly."""
-    if value is None or isinstance(value, bool | int | str):
-        return True
-    if isinstance(value, float):
-        return math.isfinite(value)
+def _digest(value: Any) -> str | None:
+    """Return text naming ``value`` exactly, or None when it cannot be named safely.
+
+    Plain values by their ``repr``; lists, tuples and dicts item by item; numpy arrays by dtype,
+    shape and a hash of their bytes; dataclass instances (a model result, a pooled rate) field
+    by field. Anything else (an Axes, an open store, a function) is None: not cached.
+    """
+    if value is None or isinstance(value, bool | int | float | str):
+        return f"{type(value).__name__}:{value!r}"
     if isinstance(value, list | tuple):
-        return all(_plain(item) for item in value)
+        items = [_digest(item) for item in value]
+        return None if None in items else f"{type(value).__name__}[{','.join(items)}]"  # type: ignore[arg-type]
     if isinstance(value, dict):
-        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
-    return False
+        if not all(isinstance(key, str) for key in value):
+            return None
+        items = [_digest(item) for item in value.values()]
+        if None in items:
+            return None
+        return "dict{" + ",".join(f"{k!r}:{v}" for k, v in zip(value, items, strict=True)) + "}"
+    import numpy as np
+
+    if isinstance(value, np.ndarray):
+        if value.dtype.hasobject:
+            return None
+        data = hashlib.sha256(np.ascontiguousarray(value).tobytes()).hexdigest()
+        return f"ndarray:{value.dtype.str}:{value.shape}:{data}"
+    if isinstance(value, np.generic):
+        return _digest(value.item())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
+        inner = _digest(fields)
+        kind = type(value)
+        return None if inner is None else f"{kind.__module__}.{kind.__qualname__}{inner}"
+    return None
 
 
 def _path(key_text: str) -> Path:
@@ -147,12 +171,13 @@ def cached_figure(function: Callable[..., Drawn]) -> Callable[..., Drawn]:
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Drawn:
-        if kwargs.get("ax") is not None or not _plain(list(args)) or not _plain(kwargs):
+        arguments = _digest([list(args), sorted(kwargs.items())])
+        if kwargs.get("ax") is not None or arguments is None:
             return function(*args, **kwargs)
         key_text = json.dumps(
             {
                 "figure": f"{function.__module__}.{function.__qualname__}",
-                "arguments": repr((args, sorted(kwargs.items()))),
+                "arguments": arguments,
                 "package": _package_digest(),
             },
             sort_keys=True,

@@ -78,6 +78,7 @@ def progress(**options: Any) -> ProgressView:
     text, and a list saying which objectives to revisit in which lesson and section. ``.fig`` is
     the score figure, ``.mastery`` the mastery map (a ``Drawn``), ``.text()`` the advice.
     """
+    from ..diagrams.cached import cached_figure
     from .dashboard import progress_figure
     from .mastery import revisit_advice
     from .mastery_map import ProgressView, learner_mastery, mastery_map
@@ -104,7 +105,8 @@ def progress(**options: Any) -> ProgressView:
         figure.axes[0],
         {"bars": list(figure.axes[0].patches)},
         figure.alt_text,
-        mastery=mastery_map(results),
+        # Drawn once per set of estimates (a learner with no new attempts sees a stored image).
+        mastery=cached_figure(mastery_map)(results),
         results=results,
         advice=revisit_advice(results),
     )

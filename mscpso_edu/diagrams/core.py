@@ -510,10 +510,10 @@ def circuit(
 
     with course_style():
         fig, ax = new_axes(ax, (11, 8))
-        if focus_id is None and allowed is None:
+        if focus_id is None and allowed is None and taught is None:
             ax.set_xlim(-0.6, 10.1)
             ax.set_ylim(-0.8, 7.0)
-        else:  # zoom on the cell and its partners
+        else:  # zoom on the cells drawn (a cell and its partners, or a lesson's cells)
             xs = [_POSITIONS[c][0] for c in cell_ids]
             ys = [_POSITIONS[c][1] for c in cell_ids]
             ax.set_xlim(min(xs) - 1.2, max(xs) + 1.2)

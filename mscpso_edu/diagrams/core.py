@@ -366,11 +366,10 @@ def introduced_in() -> dict[str, int]:
 def _lesson_number(lesson: int | str) -> int:
     """Return the number of ``lesson``: a number, ``"03"`` or a slug (``"03_keratinocytes"``)."""
     entries = knowledge.lessons()
-    for entry in entries:
-        if isinstance(lesson, bool):
-            break
-        if lesson in (entry.number, entry.slug, f"{entry.number:02d}"):
-            return entry.number
+    if not isinstance(lesson, bool):  # True == 1, but True is no lesson
+        for entry in entries:
+            if lesson in (entry.number, entry.slug, f"{entry.number:02d}"):
+                return entry.number
     raise knowledge._unknown("lesson", str(lesson), [entry.slug for entry in entries])
 
 

@@ -114,3 +114,26 @@ def test_an_unwritable_cache_only_costs_speed(counted, tmp_path, monkeypatch):
     html = diagrams.show(diagrams.course_map(highlight="03_keratinocytes")).data
     assert diagrams.show(diagrams.course_map(highlight="03_keratinocytes")).data == html
     assert len(counted) == 2
+
+
+def test_the_progress_view_reads_its_images_back_until_the_learner_answers(monkeypatch):
+    from mscpso_edu import quiz
+    from mscpso_edu.quiz import dashboard
+    from mscpso_edu.quiz.store import ProgressStore
+
+    renders = []
+    original = core.to_png
+    monkeypatch.setattr(
+        core, "to_png", lambda drawn, **kw: renders.append(drawn.alt_text[:30]) or original(drawn)
+    )
+    first = quiz.progress()._repr_html_()
+    assert len(renders) == 2  # score bars and mastery map
+    assert quiz.progress()._repr_html_() == first
+    assert len(renders) == 2  # both read back
+    with ProgressStore() as store:
+        store.record("ann", "00_start_here", "il23_source", "a", 1.0, 1.0, True)
+    after = quiz.progress()
+    assert after._repr_html_() != first
+    assert len(renders) == 4  # new scores, new estimates: both drawn
+    assert "00_start_here 1 of" in after.alt_text
+    assert dashboard.progress_rows(ProgressStore())[0].attempts == 1

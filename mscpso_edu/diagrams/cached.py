@@ -34,7 +34,7 @@ from ..fileio import atomic_write_text
 from ..results_cache import cache_dir
 from .core import Drawn
 
-__all__ = ["cached_figure"]
+__all__ = ["cached_figure", "stored_png"]
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 _SUFFIXES = (".py", ".yaml", ".json", ".mplstyle")
@@ -190,3 +190,26 @@ def cached_figure(function: Callable[..., Drawn]) -> Callable[..., Drawn]:
         return _Cached(key_text, build, drawn=drawn) if type(drawn) is Drawn else drawn
 
     return wrapper
+
+
+def stored_png(name: str, data: Any, render: Callable[[], str]) -> str:
+    """Return ``render()`` (a figure's base64 PNG), stored under ``name`` and ``data``.
+
+    For a figure drawn from data rather than by a diagram function (the learner's progress
+    bars): ``data`` must be everything the figure shows. When it cannot be named exactly
+    (see :func:`_digest`) the figure is rendered every time.
+    """
+    arguments = _digest(data)
+    if arguments is None:
+        return render()
+    key_text = json.dumps(
+        {"figure": name, "arguments": arguments, "package": _package_digest()}, sort_keys=True
+    )
+    stored = _read(key_text)
+    if stored is not None:
+        return stored[0]
+    image = render()
+    record = {"key": key_text, "png": image, "alt": "", "caption": ""}
+    with contextlib.suppress(OSError):  # a read-only cache folder only costs speed
+        atomic_write_text(_path(key_text), json.dumps(record))
+    return image

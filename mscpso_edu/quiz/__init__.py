@@ -109,6 +109,7 @@ def progress(**options: Any) -> ProgressView:
         mastery=cached_figure(mastery_map)(results),
         results=results,
         advice=revisit_advice(results),
+        image_data=figure.rows,
     )
 
 

@@ -81,7 +81,8 @@ def progress_table(rows: list[LessonRow]) -> str:
 def progress_figure(store: ProgressStore | None = None) -> Figure:
     """Return a bar chart of the best score per lesson, as a share of the lesson's points.
 
-    The figure's ``alt_text`` attribute describes it for screen readers.
+    The figure's ``alt_text`` attribute describes it for screen readers; its ``rows`` are the
+    :class:`LessonRow` it was drawn from.
     """
     own = store is None
     store = store or ProgressStore()
@@ -113,4 +114,5 @@ def progress_figure(store: ProgressStore | None = None) -> Figure:
         f"{row.lesson} {row.best_points:g} of {row.max_points or 0:g} points" for row in rows
     )
     figure.alt_text = f"Bar chart of the best quiz score per lesson: {described or 'no lessons'}."
+    figure.rows = rows  # everything it shows: the key of its stored image (quiz.progress)
     return figure

@@ -10,12 +10,14 @@ import html
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from ..diagrams import Drawn
+from ..diagrams.cached import stored_png
 from ..style import OKABE_ITO, course_style
 from .mastery import (
     REVISIT_BELOW,
@@ -163,6 +165,14 @@ class ProgressView(Drawn):
     mastery: Drawn | None = None
     results: list[ObjectiveMastery] = field(default_factory=list)
     advice: list[str] = field(default_factory=list)
+    #: Everything the score figure shows (its rows): its image is stored under this and read
+    #: back while it is unchanged (:func:`mscpso_edu.diagrams.cached.stored_png`).
+    image_data: Any = None
+
+    def png_base64(self) -> str:
+        if self.image_data is None:
+            return super().png_base64()
+        return stored_png("quiz.progress_bars", self.image_data, lambda: Drawn.png_base64(self))
 
     def text(self) -> str:
         """Return the advice in words (what to revisit, in which lesson and section)."""

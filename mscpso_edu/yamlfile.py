@@ -93,7 +93,30 @@ def compose(text: str, path: Path, empty: str = "file is empty") -> tuple[Any, d
 
     A mapping field's line is the line of its key. Raises :class:`CourseError` (with ``empty``
     as the message for an empty document) at the first problem.
+
+    Every lesson reads the whole knowledge base and its question bank, and parsing costs about
+    as much again as reading the same data from JSON: a text parsed without a problem is
+    remembered in the results cache by its content (:mod:`mscpso_edu.results_cache`), and read
+    back from there. Problems are never cached: a text with one is parsed, and refused, afresh.
     """
+    import hashlib
+
+    from .results_cache import cached_result
+
+    return cached_result(
+        "yaml_composed",
+        [hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(), yaml.__version__],
+        lambda: _compose(text, path, empty),
+        encode=lambda result: {
+            "data": result[0],
+            "lines": [[list(k), v] for k, v in result[1].items()],
+        },
+        decode=lambda stored: (stored["data"], {tuple(k): v for k, v in stored["lines"]}),
+        extra_files=[__file__],
+    )
+
+
+def _compose(text: str, path: Path, empty: str) -> tuple[Any, dict[YamlPath, int]]:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()

@@ -231,3 +231,24 @@ def test_a_random_effects_pool_reads_back_exactly(tmp_path, monkeypatch):
     assert appraisal.pool_response_rates() == lesson
     with pytest.raises(CourseError):
         appraisal.random_effects([0.1, 0.2], [0.2, 0.0])  # bad input is refused, never cached
+
+
+def test_a_parsed_yaml_text_reads_back_exactly_and_a_broken_one_is_refused_each_time(
+    tmp_path, monkeypatch
+):
+    from pathlib import Path
+
+    from mscpso_edu import yamlfile
+
+    monkeypatch.setenv(results_cache.CACHE_ENV, str(tmp_path))
+    text = "a: 1\nb:\n  - x\n  - 2.5\n  - null\nc: {d: true, e: .inf}\n"
+    fresh = yamlfile.compose(text, Path("f.yaml"))
+    monkeypatch.setattr(yamlfile, "_compose", lambda *a: pytest.fail("parsed again"))
+    assert yamlfile.compose(text, Path("f.yaml")) == fresh
+    assert fresh[1][("b", 1)] == 4 and fresh[1][("c", "d")] == 6
+    monkeypatch.undo()
+    monkeypatch.setenv(results_cache.CACHE_ENV, str(tmp_path))
+    for _ in range(2):
+        with pytest.raises(CourseError, match="appears twice") as error:
+            yamlfile.compose("a: 1\na: 2\n", Path("g.yaml"))
+        assert error.value.line == 2

@@ -69,9 +69,54 @@ def test_flip_prediction_matches_the_bistable_core(influx, expected):
     assert result.eventual_state == expected
 
 
-@pytest.mark.parametrize(("days", "expected"), [(28.0, "healthy"), (7.0, "psoriatic")])
-def test_duration_question_matches_the_bistable_core(days, expected):
+def _heals(factor: float, course_days: float) -> bool:
+    from mscpso_edu.widgets.phase_plane import PUSH_START
+
     result = models.simulate_core(
-        days=365.0, start="psoriatic", clearance_factor=3.0, clearance_days=days
+        days=365.0,
+        start="psoriatic",
+        clearance_factor=factor,
+        clearance_start=PUSH_START,
+        clearance_days=course_days,
     )
-    assert result.eventual_state == expected
+    return result.eventual_state == "healthy"
+
+
+def test_clearance_strength_question_matches_the_bistable_core():
+    """The ticked choice is the one the model gives for x1.5 and x3 over the explorer's course."""
+    from mscpso_edu.widgets.phase_plane import CLEARANCE_COURSE_DAYS, PUSH_START
+
+    raw = _raw("01_psoriasis", "clearance_strength")
+    assert f"{CLEARANCE_COURSE_DAYS:g}-day course" in raw["prompt"]
+    assert f"from day {PUSH_START:g}" in raw["prompt"]
+    assert f"{CLEARANCE_COURSE_DAYS:g}-day course" in raw["explanation"]
+    weak, strong = (_heals(f, CLEARANCE_COURSE_DAYS) for f in (1.5, 3.0))
+    outcome = {
+        (False, True): "Only ×3",
+        (True, True): "Both",
+        (False, False): "Neither",
+        (True, False): "Only ×1.5",
+    }[(weak, strong)]
+    ticked = [c["text"] for c in raw["choices"] if c.get("correct")]
+    assert len(ticked) == 1 and ticked[0].startswith(outcome), (outcome, ticked)
+
+
+def test_clearance_strength_explanation_holds_weaker_boosts_heal_if_held_longer():
+    # "Held for longer, a weaker boost can get there too" (lesson 05's trade-off).
+    from mscpso_edu.widgets.phase_plane import CLEARANCE_COURSE_DAYS
+
+    assert not _heals(1.5, CLEARANCE_COURSE_DAYS)
+    assert _heals(1.5, 2 * CLEARANCE_COURSE_DAYS)
+    assert "held for longer" in _raw("01_psoriasis", "clearance_strength")["explanation"].lower()
+
+
+def test_lesson_states_the_explorers_course_length():
+    import nbformat
+
+    from mscpso_edu.paths import lessons_dir
+    from mscpso_edu.widgets.phase_plane import CLEARANCE_COURSE_DAYS
+
+    notebook = nbformat.read(lessons_dir() / "01_psoriasis.ipynb", as_version=4)
+    cells = {cell.get("id"): cell.source for cell in notebook.cells}
+    assert f"fixed {CLEARANCE_COURSE_DAYS:g}-day course" in cells["a01work3"]
+    assert f"same {CLEARANCE_COURSE_DAYS:g} days" in cells["a4be127f"]

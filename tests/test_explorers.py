@@ -201,16 +201,39 @@ def test_phase_plane_push_flips_healthy_skin_only_when_strong_enough():
     assert np.array(trajectory.get_xydata())[:, 1].max() > before[:, 1].max()
 
 
-def test_phase_plane_clearance_needs_time_to_cure():
-    # Tripled clearance: 14 days leaves the skin on the psoriatic side, 28 days cures (dossier 6.2).
+def test_phase_plane_clearance_runs_one_stated_course_and_cures_only_when_strong_enough():
+    """Issue 17: no duration control; the boost's fixed course is stated in label, notes and alt
+    text, and along the strength slider the readout agrees with the model followed to its end."""
+    from mscpso_edu.models import simulate_core
+    from mscpso_edu.widgets.phase_plane import CLEARANCE_COURSE_DAYS, PUSH_START
+
     explorer = explore_phase_plane()
+    assert set(explorer.controls) == {"start", "influx", "influx_days", "clearance"}
+    course = f"{CLEARANCE_COURSE_DAYS:g}-day course"
+    assert course in explorer.controls["clearance"].description
+    assert f"fixed course of {CLEARANCE_COURSE_DAYS:g} days" in explorer.notes.value
     explorer.controls["start"].value = "psoriatic"
     explorer.controls["influx"].value = 0.0
-    explorer.controls["clearance"].value = 3.0
-    explorer.controls["clearance_days"].value = 14
-    assert "stays psoriatic" in explorer.readout.value
-    explorer.controls["clearance_days"].value = 28
-    assert "switches to healthy" in explorer.readout.value
+    slider = explorer.controls["clearance"]
+    outcomes = {}
+    for factor in np.arange(slider.min + slider.step, slider.max + slider.step / 2, slider.step):
+        slider.value = float(factor)
+        assert course in explorer.alt_text
+        model = simulate_core(
+            days=365.0,
+            start="psoriatic",
+            clearance_factor=float(factor),
+            clearance_start=PUSH_START,
+            clearance_days=CLEARANCE_COURSE_DAYS,
+        ).eventual_state
+        expected = "switches to healthy" if model == "healthy" else "stays psoriatic"
+        assert expected in explorer.readout.value, (factor, explorer.readout.value)
+        outcomes[float(factor)] = model
+    # Along the slider a weak boost relapses and a strong one heals: strength decides.
+    assert outcomes[slider.min + slider.step] == "psoriatic"
+    assert outcomes[slider.max] == "healthy"
+    healed = [factor for factor, state in outcomes.items() if state == "healthy"]
+    assert all(outcomes[f] == "healthy" for f in outcomes if f >= min(healed))
 
 
 def test_phase_plane_basin_side_agrees_with_a_long_simulation():

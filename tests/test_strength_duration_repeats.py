@@ -31,9 +31,6 @@ ALLOWED = {
     "explore_skin_circuit": ("05", "teaches the threshold and hysteresis on the skin circuit"),
     "explore_msc_dosing": ("10", "teaches schedules: dose, number, interval, maximum effect"),
     "design_therapy": ("11", "a design needs a schedule; its text points back to 05 and 10"),
-    # Lesson 01's abstract two-variable core introduces bistability with a push in and a push
-    # out; it is not one of the five MSC-therapy repeats issue 17 names.
-    "explore_phase_plane": ("01", "introduces bistability in the abstract core model"),
 }
 
 
@@ -70,7 +67,12 @@ def test_only_the_two_teaching_explorers_and_the_capstone_offer_a_strength_durat
 
 
 def test_the_explorers_that_lost_the_pair_still_vary_a_therapy():
-    """Lessons 03 and 07 kept a strength (and new controls), with a fixed, stated course."""
+    """Lessons 01, 03 and 07 kept a strength (and new controls), with a fixed, stated course."""
+    phase_plane = widgets.explore_phase_plane()
+    assert "clearance" in phase_plane.controls
+    assert not strength_duration_pairs(phase_plane)
+    # The disease's own trigger keeps its size and length: that is not a therapy's pair.
+    assert {"influx", "influx_days"} <= set(phase_plane.controls)
     keratinocytes = widgets.explore_keratinocytes()
     assert "target" in keratinocytes.controls and "strength" in keratinocytes.controls
     assert not strength_duration_pairs(keratinocytes)

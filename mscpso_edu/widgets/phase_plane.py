@@ -1,9 +1,13 @@
-"""Explore the bistable core on its phase plane: push immune cells in, or clear them faster.
+"""Explore the bistable core on its phase plane: a trigger that flips the skin, a boost that heals.
 
 The static picture (vector field, nullclines, fixed points coloured by stability, basin boundary)
-belongs to the model at rest. The controls set a temporary push: extra immune-cell influx (a
-dendritic-cell/T-cell flare) or faster immune clearance (a Treg/IDO-like effect). While a push
-acts, its shifted immune nullcline is drawn dashed; the trajectory shows where the skin goes.
+belongs to the model at rest. The controls set a temporary push: the disease's trigger, an extra
+immune-cell influx (a dendritic-cell/T-cell flare) of chosen size and length, or a treatment,
+faster immune clearance (a Treg/IDO-like effect) of chosen strength over one fixed course of
+:data:`CLEARANCE_COURSE_DAYS` days. The explorer teaches memory: a push that ends across the basin
+boundary leaves the skin in the other state. How a treatment's strength trades against its
+duration is lesson 05's explorer, not this one (issue 17). While a push acts, its shifted immune
+nullcline is drawn dotted; the trajectory shows where the skin goes.
 """
 
 from __future__ import annotations
@@ -18,10 +22,13 @@ from ..models import bistable_core
 from ..style import ROLE_COLOURS, course_style
 from ._base import Explorer, Readout, Scene, dropdown, float_slider, int_slider, new_figure
 
-__all__ = ["explore_phase_plane"]
+__all__ = ["CLEARANCE_COURSE_DAYS", "explore_phase_plane"]
 
 HORIZON_DAYS = 365.0
 PUSH_START = 10.0
+#: The clearance boost runs for this one fixed course (days from PUSH_START), four weeks like the
+#: fixed MSC courses of lessons 03 and 07; only its strength is a control.
+CLEARANCE_COURSE_DAYS = 28.0
 T_MAX = 6000.0  # cells/mm^2 shown
 K_MAX = 150000.0
 _K = np.linspace(0.0, K_MAX, 400)
@@ -38,8 +45,13 @@ def _controls() -> dict[str, Any]:
             "Extra immune influx (cells/mm² per day)", 100.0, 0.0, 1500.0, 25.0, ".0f"
         ),
         "influx_days": int_slider("Influx lasts (days)", 5, 1, 30),
-        "clearance": float_slider("Immune clearance × (Treg/IDO-like)", 1.0, 1.0, 5.0, 0.25),
-        "clearance_days": int_slider("Clearance boost lasts (days)", 14, 1, 60),
+        "clearance": float_slider(
+            f"Immune clearance × (Treg/IDO-like), {CLEARANCE_COURSE_DAYS:g}-day course",
+            1.0,
+            1.0,
+            5.0,
+            0.25,
+        ),
     }
 
 
@@ -52,7 +64,7 @@ def _solve(values: dict[str, Any]) -> bistable_core.CoreResult:
         influx_days=float(values["influx_days"]),
         clearance_factor=values["clearance"],
         clearance_start=PUSH_START,
-        clearance_days=float(values["clearance_days"]),
+        clearance_days=CLEARANCE_COURSE_DAYS,
         t_eval=_GRID,
     )
 
@@ -135,7 +147,9 @@ def _scene() -> Scene:
         course.set_ylim(0, K_MAX / 1e3)
         course.set_xlabel("Day")
         course.set_ylabel("K (10³ per mm²)", fontsize=9)
-        course.set_title("Shaded: influx (red), clearance boost (blue)", fontsize=8)
+        course.set_title(
+            f"Shaded: influx (red), {CLEARANCE_COURSE_DAYS:g}-day boost (blue)", fontsize=8
+        )
 
     def draw(result: bistable_core.CoreResult, values: dict[str, Any]) -> Readout:
         influx_on = values["influx"] > 0
@@ -154,7 +168,7 @@ def _scene() -> Scene:
         )
         k_line.set_data(result.t, result.K / 1e3)
         influx_span.set_width(values["influx_days"] if influx_on else 0)
-        clearance_span.set_width(values["clearance_days"] if clearance_on else 0)
+        clearance_span.set_width(CLEARANCE_COURSE_DAYS if clearance_on else 0)
 
         # Judge by basin, not by the nearest fixed point: near the saddle the skin can take
         # years to settle, and on day 365 it may still sit closer to the state it is leaving.
@@ -173,8 +187,8 @@ def _scene() -> Scene:
             pushes.append(f"extra immune influx {values['influx']:g}/mm²/day for "
                           f"{values['influx_days']} days")  # fmt: skip
         if clearance_on:
-            pushes.append(f"clearance ×{values['clearance']:g} for "
-                          f"{values['clearance_days']} days")  # fmt: skip
+            pushes.append(f"clearance ×{values['clearance']:g} for the fixed "
+                          f"{CLEARANCE_COURSE_DAYS:g}-day course")  # fmt: skip
         alt = (
             "Phase plane of immune cells T against keratinocytes K with the two nullclines, "
             "stable healthy and psoriatic fixed points, the saddle between them and the basin "
@@ -182,7 +196,8 @@ def _scene() -> Scene:
             f"{' and '.join(pushes) if pushes else 'no push'} from day {PUSH_START:g}, the "
             f"trajectory reaches T = {result.T[-1]:,.0f}, K = {result.K[-1]:,.0f} on day "
             f"{HORIZON_DAYS:g}, on the {state} side of the basin boundary. A second panel shows "
-            f"K over {HORIZON_DAYS:g} days."
+            f"K over {HORIZON_DAYS:g} days, with the influx and the {CLEARANCE_COURSE_DAYS:g}-day "
+            "clearance course shaded while they act."
         )
         return Readout(text, alt)
 
@@ -197,7 +212,9 @@ def _notes() -> str:
         f"{metadata['note']}: <b>reconstructed</b>, so its switching thresholds are properties "
         "of the reconstruction, not published numbers. Reading the extra influx as a dendritic "
         "cell/T-cell flare and the clearance boost as a Treg/IDO-like MSC effect is <b>our "
-        f"interpretation</b>. Pushes start on day {PUSH_START:g}. Filled circles: stable fixed "
+        f"interpretation</b>. Pushes start on day {PUSH_START:g}; the clearance boost always runs "
+        f"for one fixed course of {CLEARANCE_COURSE_DAYS:g} days, so only its strength is yours to "
+        "choose (how strength trades against duration is lesson 05). Filled circles: stable fixed "
         "points; open circle: saddle."
     )
 
@@ -206,9 +223,10 @@ def explore_phase_plane() -> Explorer:
     """Return the phase-plane explorer of the bistable core.
 
     Controls: ``start`` ("healthy" or "psoriatic"), ``influx`` (extra immune influx,
-    cells/mm²/day) and ``influx_days``, ``clearance`` (immune-clearance multiplier) and
-    ``clearance_days``. The readout says where the skin is on day 365 and, from the side of the
-    basin boundary it is on, whether it switches.
+    cells/mm²/day) and ``influx_days`` (the trigger), and ``clearance`` (immune-clearance
+    multiplier, run for the fixed :data:`CLEARANCE_COURSE_DAYS`-day course). The readout says
+    where the skin is on day 365 and, from the side of the basin boundary it is on, whether it
+    switches.
     """
     scene = _scene()
     return Explorer(

@@ -17,6 +17,8 @@ from mscpso_edu.lessons import CITATION_PATTERN
 
 matplotlib.use("Agg")
 
+import matplotlib.pyplot as plt  # after the backend is chosen
+
 
 def table_rows(text: str) -> list[list[str]]:
     """The body rows of a Markdown pipe table, as lists of stripped cells."""
@@ -213,4 +215,4 @@ def test_steady_state_plot_spans_the_factor_range_asked_for():
     drawn = diagrams.steady_state_plot("il232", factor_range=(0.6, 1.3), points=36)
     x = drawn.artists["lines"]["healthy"].get_xdata()
     assert np.allclose(x, np.linspace(0.6, 1.3, 36))
-    matplotlib.pyplot.close(drawn.fig)
+    plt.close(drawn.fig)

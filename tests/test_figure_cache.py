@@ -137,3 +137,20 @@ def test_the_progress_view_reads_its_images_back_until_the_learner_answers(monke
     assert len(renders) == 4  # new scores, new estimates: both drawn
     assert "00_start_here 1 of" in after.alt_text
     assert dashboard.progress_rows(ProgressStore())[0].attempts == 1
+
+
+def test_images_of_other_versions_of_the_course_are_deleted(counted, monkeypatch, tmp_path):
+    monkeypatch.setenv("MSCPSO_EDU_CACHE", str(tmp_path))
+    cached._prune.cache_clear()
+    monkeypatch.setattr(cached, "_package_digest", lambda: "a" * 64)
+    diagrams.show(diagrams.course_map(highlight="03_keratinocytes"))
+    other = tmp_path / "unrelated-result.json"
+    other.write_text("{}", encoding="utf-8")
+    assert len(list(tmp_path.glob("figure-*.json"))) == 1
+    cached._prune.cache_clear()  # a new process, after the course changed
+    monkeypatch.setattr(cached, "_package_digest", lambda: "b" * 64)
+    diagrams.show(diagrams.course_map(highlight="03_keratinocytes"))
+    cached._prune.cache_clear()
+    names = [path.name for path in tmp_path.glob("figure-*.json")]
+    assert len(names) == 1 and names[0].startswith("figure-bbbbbbbbbbbb-")
+    assert other.exists()  # only the figure cache's own files

@@ -90,7 +90,31 @@ def _digest(value: Any) -> str | None:
 
 
 def _path(key_text: str) -> Path:
-    return cache_dir() / f"figure-{hashlib.sha256(key_text.encode()).hexdigest()[:32]}.json"
+    # The version of the course leads the name, so images of older versions can be told apart.
+    key = hashlib.sha256(key_text.encode()).hexdigest()[:32]
+    return cache_dir() / f"figure-{_package_digest()[:12]}-{key}.json"
+
+
+@functools.cache
+def _prune() -> None:
+    """Delete the stored images of other versions of the course (once per process).
+
+    Every change to the package draws every figure afresh; without this a developer's cache
+    would keep the images of each version they ever ran (tens of MB an afternoon).
+    """
+    current = f"figure-{_package_digest()[:12]}-"
+    with contextlib.suppress(OSError):
+        for path in cache_dir().glob("figure-*.json"):
+            if not path.name.startswith(current):
+                with contextlib.suppress(OSError):
+                    path.unlink()
+
+
+def _store(key_text: str, record: dict[str, str]) -> None:
+    """Write ``record`` for ``key_text``; a read-only cache folder only costs speed."""
+    _prune()
+    with contextlib.suppress(OSError):
+        atomic_write_text(_path(key_text), json.dumps({"key": key_text, **record}))
 
 
 def _read(key_text: str) -> tuple[str, str, str] | None:
@@ -150,14 +174,10 @@ class _Cached(Drawn):
         data = self._drawn.png_base64()
         if self._stored is None and not self._touched:
             self._stored = (data, self._drawn.alt_text, self._drawn.caption)
-            record = {
-                "key": self._key_text,
-                "png": data,
-                "alt": self._drawn.alt_text,
-                "caption": self._drawn.caption,
-            }
-            with contextlib.suppress(OSError):  # a read-only cache folder only costs speed
-                atomic_write_text(_path(self._key_text), json.dumps(record))
+            _store(
+                self._key_text,
+                {"png": data, "alt": self._drawn.alt_text, "caption": self._drawn.caption},
+            )
         return data
 
     def __repr__(self) -> str:  # a notebook asks for it beside the image: do not draw for it
@@ -209,7 +229,5 @@ def stored_png(name: str, data: Any, render: Callable[[], str]) -> str:
     if stored is not None:
         return stored[0]
     image = render()
-    record = {"key": key_text, "png": image, "alt": "", "caption": ""}
-    with contextlib.suppress(OSError):  # a read-only cache folder only costs speed
-        atomic_write_text(_path(key_text), json.dumps(record))
+    _store(key_text, {"png": image, "alt": "", "caption": ""})
     return image

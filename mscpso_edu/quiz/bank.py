@@ -245,21 +245,27 @@ def _schema_problems(data: Any, lines: Mapping[_Path, int], path: Path) -> list[
     cache and not validated again. Problems are never cached: they are found afresh, with their
     lines.
     """
-    from importlib.metadata import version
-
     from ..results_cache import cached_result
 
     digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
-    schema_digest = hashlib.sha256(json.dumps(schema(), sort_keys=True).encode()).hexdigest()
     return cached_result(
         "bank_schema_clean",
-        [digest, schema_digest, version("jsonschema")],
+        [digest, *_schema_version()],
         lambda: _validate(data, lines, path),
         encode=lambda problems: [],
         decode=lambda stored: [],
         extra_files=[__file__],
         keep=lambda problems: not problems,
     )
+
+
+@functools.cache
+def _schema_version() -> tuple[str, str]:
+    """The bank schema's digest and the jsonschema version: what a clean validation rests on."""
+    from importlib.metadata import version
+
+    schema_digest = hashlib.sha256(json.dumps(schema(), sort_keys=True).encode()).hexdigest()
+    return schema_digest, version("jsonschema")
 
 
 def _validate(data: Any, lines: Mapping[_Path, int], path: Path) -> list[Problem]:

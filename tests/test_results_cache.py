@@ -252,3 +252,28 @@ def test_a_parsed_yaml_text_reads_back_exactly_and_a_broken_one_is_refused_each_
         with pytest.raises(CourseError, match="appears twice") as error:
             yamlfile.compose("a: 1\na: 2\n", Path("g.yaml"))
         assert error.value.line == 2
+
+
+def test_a_therapy_ensemble_reads_back_exactly(tmp_path, monkeypatch):
+    """Lesson 07's fan of virtual patients is read back, array for array."""
+    from mscpso_edu import models
+    from mscpso_edu.models import ensemble
+
+    monkeypatch.setenv(results_cache.CACHE_ENV, str(tmp_path))
+    therapy = [models.ConstantEffect("tolerogenic_dc", 0.5, 0.0, 28.0)]
+    ensemble._ensemble.cache_clear()
+    fresh = models.therapy_ensemble(therapy, n=4, days=60.0)
+    ensemble._ensemble.cache_clear()
+    monkeypatch.setattr(ensemble, "_compute_ensemble", lambda *a: pytest.fail("recomputed"))
+    again = models.therapy_ensemble(therapy, n=4, days=60.0)
+    ensemble._ensemble.cache_clear()
+    for name in ("t", "pasi", "factors", "reference"):
+        np.testing.assert_array_equal(getattr(again, name), getattr(fresh, name))
+    assert not again.pasi.flags.writeable
+    for name in ("final_states", "no_healthy_state", "parameters", "spread", "seed", "redrawn"):
+        assert getattr(again, name) == getattr(fresh, name)
+    assert again.therapies == tuple(therapy)
+    other = [models.ConstantEffect("tolerogenic_dc", 0.6, 0.0, 28.0)]
+    with pytest.raises(pytest.fail.Exception):  # other arguments are computed, not read
+        models.therapy_ensemble(other, n=4, days=60.0)
+    ensemble._ensemble.cache_clear()

@@ -19,13 +19,16 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
 from ..errors import CourseError
+from ..results_cache import cached_result
 from ._validate import check_positive
 from .skin_circuit import SkinParameters, _stable_pair, simulate_skin
 from .therapy import ConstantEffect, MSCTherapy
@@ -147,6 +150,55 @@ def therapy_ensemble(
 
 @lru_cache(maxsize=16)
 def _ensemble(therapies, n, spread, seed, days, names) -> Ensemble:
+    # Forty year-long runs: computed once per model version and these arguments, then read back
+    # from the results cache (mscpso_edu.results_cache).
+    arguments = [
+        [[type(item).__name__, dataclasses.asdict(item)] for item in therapies],
+        n, spread, seed, days, list(names),
+    ]  # fmt: skip
+    return cached_result(
+        "therapy_ensemble",
+        arguments,
+        lambda: _compute_ensemble(therapies, n, spread, seed, days, names),
+        encode=_encode_ensemble,
+        decode=lambda data: _decode_ensemble(data, therapies),
+    )
+
+
+def _encode_ensemble(ensemble: Ensemble) -> dict[str, Any]:
+    return {
+        "t": ensemble.t.tolist(),
+        "pasi": ensemble.pasi.tolist(),
+        "final_states": list(ensemble.final_states),
+        "no_healthy_state": [bool(item) for item in ensemble.no_healthy_state],
+        "factors": ensemble.factors.tolist(),
+        "parameters": list(ensemble.parameters),
+        "spread": ensemble.spread,
+        "seed": ensemble.seed,
+        "redrawn": ensemble.redrawn,
+        "reference": ensemble.reference.tolist(),
+    }
+
+
+def _decode_ensemble(data: dict[str, Any], therapies: tuple) -> Ensemble:
+    pasi = np.asarray(data["pasi"], dtype=float)
+    pasi.setflags(write=False)
+    return Ensemble(
+        t=np.asarray(data["t"], dtype=float),
+        pasi=pasi,
+        final_states=tuple(data["final_states"]),
+        no_healthy_state=tuple(data["no_healthy_state"]),
+        factors=np.asarray(data["factors"], dtype=float),
+        parameters=tuple(data["parameters"]),
+        spread=data["spread"],
+        seed=data["seed"],
+        redrawn=data["redrawn"],
+        reference=np.asarray(data["reference"], dtype=float),
+        therapies=therapies,
+    )
+
+
+def _compute_ensemble(therapies, n, spread, seed, days, names) -> Ensemble:
     rng = np.random.default_rng(seed)
     base = SkinParameters()
     grid = np.arange(0.0, np.floor(days) + 1.0)

@@ -14,7 +14,6 @@ Run: ``MPLBACKEND=Agg .venv/bin/python benchmarks/bench_circuit.py [--repeats 5]
 from __future__ import annotations
 
 import argparse
-import ast
 import statistics
 import time
 
@@ -22,33 +21,22 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import nbformat
 
 from mscpso_edu import diagrams, knowledge, paths
+from mscpso_edu.lessons import package_calls
 
 FUNCTIONS = {"circuit", "circuit_layer", "msc_sketch"}
 
 
 def lesson_figures() -> list[tuple[str, str, list, dict]]:
     """(lesson slug, function, args, kwargs) for every circuit figure in the lessons."""
-    found = []
-    for slug in knowledge.LESSON_SLUGS:
-        notebook = nbformat.read(paths.lessons_dir() / f"{slug}.ipynb", as_version=4)
-        for cell in notebook.cells:
-            if cell.cell_type != "code":
-                continue
-            for node in ast.walk(ast.parse(cell.source)):
-                if (
-                    isinstance(node, ast.Call)
-                    and isinstance(node.func, ast.Attribute)
-                    and isinstance(node.func.value, ast.Name)
-                    and node.func.value.id == "diagrams"
-                    and node.func.attr in FUNCTIONS
-                ):
-                    args = [ast.literal_eval(a) for a in node.args]
-                    kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
-                    found.append((slug, node.func.attr, args, kwargs))
-    return found
+    return [
+        (slug, name, args, kwargs)
+        for slug in knowledge.LESSON_SLUGS
+        for name, args, kwargs in package_calls(
+            paths.lessons_dir() / f"{slug}.ipynb", "diagrams", FUNCTIONS
+        )
+    ]
 
 
 def main() -> None:

@@ -58,9 +58,10 @@ from __future__ import annotations
 import ast
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import CourseError, Problem
 from .paths import lessons_dir, quizzes_dir
@@ -73,6 +74,7 @@ __all__ = [
     "Lesson",
     "check_lessons",
     "lint_notebook",
+    "package_calls",
     "read_lesson",
     "read_objectives",
 ]
@@ -155,6 +157,29 @@ def read_lesson(path: str | Path) -> Lesson:
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
         raise CourseError("not a Jupyter notebook (no list of cells)", path)
     return Lesson(path, match.group(1), match.group(2), notebook["cells"])
+
+
+def package_calls(
+    path: str | Path, module: str, names: Iterable[str]
+) -> list[tuple[str, list[Any], dict[str, Any]]]:
+    """Every call ``module.name(...)`` in a lesson's code cells, with its literal arguments.
+
+    Returns ``(name, args, kwargs)`` in cell order, for each ``name`` in ``names`` (e.g. the
+    circuit figures a lesson draws: ``package_calls(path, "diagrams", {"circuit"})``). Arguments
+    are read with :func:`ast.literal_eval`, so a call whose arguments are not literals raises
+    ``ValueError``.
+    """
+    wanted = set(names)
+    found = []
+    for cell in read_lesson(path).cells:
+        if cell.get("cell_type") != "code":
+            continue
+        for call in _calls(ast.parse(_source(cell)), module):
+            if isinstance(call.func, ast.Attribute) and call.func.attr in wanted:
+                args = [ast.literal_eval(a) for a in call.args]
+                kwargs = {k.arg: ast.literal_eval(k.value) for k in call.keywords}
+                found.append((call.func.attr, args, kwargs))
+    return found
 
 
 def read_objectives(path: str | Path) -> dict[str, str]:

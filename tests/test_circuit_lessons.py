@@ -10,7 +10,6 @@ names the cell, by name or by the short label the figure shows).
 
 from __future__ import annotations
 
-import ast
 import re
 
 import matplotlib
@@ -22,6 +21,7 @@ import pytest
 
 from mscpso_edu import diagrams, knowledge, paths
 from mscpso_edu.errors import CourseError
+from mscpso_edu.lessons import package_calls
 
 CIRCUIT_FUNCTIONS = {"circuit", "circuit_layer", "msc_sketch"}
 SLUGS = list(knowledge.LESSON_SLUGS)
@@ -37,22 +37,7 @@ def _markdown(slug: str) -> str:
 
 def _circuit_calls(slug: str) -> list[tuple[str, list, dict]]:
     """Every circuit figure a lesson draws: (function name, positional args, keyword args)."""
-    calls = []
-    for cell in _notebook(slug).cells:
-        if cell.cell_type != "code":
-            continue
-        for node in ast.walk(ast.parse(cell.source)):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and isinstance(node.func.value, ast.Name)
-                and node.func.value.id == "diagrams"
-                and node.func.attr in CIRCUIT_FUNCTIONS
-            ):
-                args = [ast.literal_eval(a) for a in node.args]
-                kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
-                calls.append((node.func.attr, args, kwargs))
-    return calls
+    return package_calls(paths.lessons_dir() / f"{slug}.ipynb", "diagrams", CIRCUIT_FUNCTIONS)
 
 
 def _mentions(text: str, cell: knowledge.Cell) -> bool:

@@ -180,3 +180,35 @@ def test_07_example_plan_prediction_holds_in_the_explorer():
     explorer.controls["trigger_day"].value = 240
     explorer.controls["trigger_rate"].value = 3000.0
     assert "anti-IL-17: psoriatic" in explorer.readout.value
+
+
+def test_07_virtual_patients_who_stay_psoriatic_clear_during_the_course_then_drift_back():
+    """Lesson 07 section 4: the unhealed virtual patients clear during the course (the figure
+    shows their lines near zero) and then drift back, because nothing holds them healthy."""
+    fan = lesson_07_fan()
+    [effect] = fan.therapies
+    course = fan.t <= effect.start + effect.duration
+    unhealed = [row for row, state in zip(fan.pasi, fan.final_states, strict=True)
+                if state != "healthy"]  # fmt: skip
+    assert unhealed
+    for row in unhealed:
+        assert row[course].min() < 0.1 * row[0]
+        assert row[-1] > row[course].min()
+
+
+def test_07_a_later_trigger_relapses_a_healing_combination_only_when_large_enough():
+    """Lesson 07's What to notice: after a combination that heals, a later trigger as large as the
+    model's onset pulse relapses the skin, a small one does not, and tissue memory lowers the
+    push needed (section 7's relapse_comparison computes the threshold)."""
+    from mscpso_edu import widgets
+
+    explorer = widgets.explore_combination()
+    explorer.controls["tolerogenic_dc"].value = 0.3
+    explorer.controls["fewer_th17"].value = 0.3
+    assert "your combination: healthy" in explorer.readout.value
+    explorer.controls["trigger_rate"].value = models.DCStimulus().rate
+    assert "your combination: psoriatic" in explorer.readout.value
+    explorer.controls["trigger_rate"].value = models.DCStimulus().rate / 2
+    assert "your combination: healthy" in explorer.readout.value
+    explorer.controls["memory"].value = True
+    assert "your combination: psoriatic" in explorer.readout.value

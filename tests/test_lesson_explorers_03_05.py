@@ -128,3 +128,19 @@ def test_mechanism_explorer_model_panel_reports_the_steady_states():
 def test_unknown_product_is_a_readable_error():
     with pytest.raises(CourseError, match="unknown MSC product"):
         product_effects("stem-cell soup")
+
+
+def test_lesson_03_states_the_explorers_course_trigger_and_default_strength():
+    """The explorer's introduction and prediction in lesson 03 type the course length, the onset
+    trigger and the default strength: they must be the explorer's own."""
+    import nbformat
+
+    from mscpso_edu.paths import lessons_dir
+    from mscpso_edu.widgets.keratinocyte_explorer import ONSET_DAY
+
+    notebook = nbformat.read(lessons_dir() / "03_keratinocytes.ipynb", as_version=4)
+    text = next(cell.source for cell in notebook.cells if "### Explore: act on" in cell.source)
+    assert f"four weeks ({COURSE_DAYS} days)" in text and COURSE_DAYS == 4 * 7
+    assert f"extra influx of dendritic cells from day {ONSET_DAY:g}" in text
+    strength = widgets.explore_keratinocytes().defaults["strength"]
+    assert f"at strength {strength:g} (the default strength)" in text

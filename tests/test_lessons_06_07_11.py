@@ -212,3 +212,21 @@ def test_07_a_later_trigger_relapses_a_healing_combination_only_when_large_enoug
     assert "your combination: healthy" in explorer.readout.value
     explorer.controls["memory"].value = True
     assert "your combination: psoriatic" in explorer.readout.value
+
+
+def test_11_default_design_pulses_add_up_although_the_skin_slides_back_between_them():
+    """Lesson 11's What to notice at the explorer's default design (one-day half-life, doses two
+    weeks apart): between doses the PASI proxy rises again, but each dose starts lower than the
+    one before."""
+    import numpy as np
+
+    from mscpso_edu import widgets
+    from mscpso_edu.widgets import capstone
+
+    solved = capstone._solve(widgets.design_therapy().values)
+    run, days = solved["run"], np.asarray(solved["plan"].dose_days)
+    before = np.interp(days - 0.5, run.t, run.pasi_proxy)
+    after = np.interp(days + 2.0, run.t, run.pasi_proxy)
+    assert len(days) > 2
+    assert np.all(np.diff(before) < 0)  # each dose starts from a little lower: the pulses add up
+    assert np.all(before[1:] > after[:-1])  # but between doses the skin slides back

@@ -230,3 +230,28 @@ def test_11_default_design_pulses_add_up_although_the_skin_slides_back_between_t
     assert len(days) > 2
     assert np.all(np.diff(before) < 0)  # each dose starts from a little lower: the pulses add up
     assert np.all(before[1:] > after[:-1])  # but between doses the skin slides back
+
+
+def test_07_numbers_typed_in_the_lesson_are_the_explorers_and_the_models():
+    """Lesson 07 types a few settings in its prose; each must be the one the code uses: the fan's
+    number of virtual patients, the fixed MSC course and its start, the biologic's default course
+    (section 7's '12-week arm') and the example plan's trigger (the model's onset pulse)."""
+    import inspect
+
+    import nbformat
+
+    from mscpso_edu import widgets
+    from mscpso_edu.paths import lessons_dir
+    from mscpso_edu.widgets.combination_explorer import MSC_COURSE_DAYS, TREATMENT_DAY
+
+    notebook = nbformat.read(lessons_dir() / "07_whole_circuit.ipynb", as_version=4)
+    text = " ".join(" ".join(cell.source.split()) for cell in notebook.cells)
+    n = inspect.signature(models.therapy_ensemble).parameters["n"].default
+    assert lesson_07_fan().n == n and f"treats {n} virtual patients" in text
+    assert f"four weeks ({MSC_COURSE_DAYS:g} days) from day {TREATMENT_DAY:g}" in text
+    assert MSC_COURSE_DAYS == 4 * 7
+    biologic_days = widgets.explore_combination().defaults["biologic_days"]
+    assert f"its {biologic_days // 7}-week anti-IL-17 arm ends healthy" in text
+    assert biologic_days % 7 == 0
+    onset = models.DCStimulus()
+    assert f"later trigger of {onset.rate:g} DCs/mm² per day (the size of the model's own" in text

@@ -27,3 +27,14 @@ def test_three_steady_states_are_drawn_and_named_in_the_alt_text():
         "saddle\n(unstable)",
         "psoriatic\n(stable)",
     ]
+
+
+def test_the_fixed_point_table_has_three_states_with_skin_and_one_saddle_without():
+    """Lesson 01's worked reading counts three steady states in skin that has keratinocytes and
+    explains the table's extra row: a saddle with no keratinocytes, which K never leaves."""
+    points = bistable_core.fixed_points(bistable_core.CoreParameters())
+    with_skin = [fp.kind for fp in points if fp.K > 0]
+    without = [fp.kind for fp in points if fp.K == 0]
+    assert with_skin == ["stable", "saddle", "stable"]
+    assert without == ["saddle"]
+    assert bistable_core.fixed_point_table().splitlines()[2].startswith("| saddle | 0 |")

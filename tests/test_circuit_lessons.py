@@ -17,7 +17,9 @@ import matplotlib
 matplotlib.use("Agg")
 
 import nbformat
+import numpy as np
 import pytest
+from matplotlib.path import Path
 
 from mscpso_edu import diagrams, knowledge, paths
 from mscpso_edu.errors import CourseError
@@ -142,3 +144,23 @@ def test_the_note_under_a_lesson_view_survives_the_figure_cache():
     assert again.caption == first.caption != ""
     assert diagrams.show(again).data == html
     assert "plasmacytoid dendritic cells (lesson 05)" in html
+
+
+@pytest.mark.parametrize(("slug", "call"), LESSON_CALLS)
+def test_no_box_hides_an_arrowhead_or_an_inhibition_bar(slug, call):
+    """The legend promises an arrowhead for activation and a bar for inhibition: in every view a
+    lesson draws (zoomed views draw larger boxes), each edge ends outside the box of the cell it
+    points at, so its head or bar is seen."""
+    name, args, kwargs = call
+    drawn = getattr(diagrams, name)(*args, **kwargs)
+    drawn.fig.canvas.draw()
+    boxes = [patch.get_window_extent() for patch in drawn.artists["nodes"].values()]
+    for edge in drawn.artists["edges"]:
+        # The drawn path (line and head or bar) after the set-back, in display coordinates.
+        segments = edge.get_path().iter_segments(simplify=False, curves=False)
+        vertices = [vertex for vertex, code in segments if code != Path.CLOSEPOLY]
+        path = drawn.ax.transData.transform(np.reshape(vertices, (-1, 2)))
+        ends = [min(boxes, key=lambda box, p=point: np.hypot(*(box.get_points().mean(0) - p)))
+                for point in (path[0], path[-1])]  # fmt: skip
+        hidden = [p for p in path for box in ends if box.shrunk(0.9, 0.9).contains(*p)]
+        assert not hidden, f"{slug} {name}{kwargs}: a box hides part of an edge's end"

@@ -89,6 +89,37 @@ _POSITIONS: dict[str, tuple[float, float]] = {
     "msc": (9.3, 2.2),
 }
 _NODE_RADIUS = 0.42
+#: Half width and half height of a cell's box (data units), its rounding pad included.
+_BOX_HALF = (_NODE_RADIUS + 0.05, _NODE_RADIUS * 0.62 + 0.05)
+
+
+def _points_per_unit(ax: Axes) -> float:
+    """Points one data unit spans on an equal-aspect ``ax`` with its current limits."""
+    fig = ax.figure
+    box = ax.get_position()
+    width, height = box.width * fig.get_figwidth(), box.height * fig.get_figheight()
+    xlim, ylim = ax.get_xlim(), ax.get_ylim()
+    return 72.0 * min(width / abs(xlim[1] - xlim[0]), height / abs(ylim[1] - ylim[0]))
+
+
+def _set_back(end: np.ndarray, other: np.ndarray, rad: float, points: float) -> float:
+    """Points from a cell's centre ``end`` to its box edge, along an arc3 edge leaving it.
+
+    The edge leaves ``end`` towards the arc's control point; the returned distance (plus a
+    small gap) lets its arrowhead or inhibition bar stop at the box instead of under it.
+    """
+    middle = (end + other) / 2
+    chord = other - end
+    control = middle + rad * np.array([chord[1], -chord[0]])
+    direction = control - end
+    length = float(np.hypot(*direction))
+    if length == 0:
+        return 0.0
+    ux, uy = abs(direction[0]) / length, abs(direction[1]) / length
+    to_edge = min(_BOX_HALF[0] / ux if ux else np.inf, _BOX_HALF[1] / uy if uy else np.inf)
+    return (to_edge + 0.04) * points
+
+
 _GROUP_COLOURS = {
     "skin": OKABE_ITO["orange"],
     "innate": OKABE_ITO["sky_blue"],
@@ -519,6 +550,9 @@ def circuit(
             ax.set_ylim(min(ys) - 1.0, max(ys) + 1.0)
         ax.set_aspect("equal")
         ax.axis("off")
+        # Arrow ends are set back from the cell centres to the edges of their boxes (a zoomed
+        # view draws the boxes larger), so no box hides an arrowhead or an inhibition bar.
+        points = _points_per_unit(ax)
         nodes, node_labels = {}, {}
         for cid in cell_ids:
             cell = kb.cells[cid]
@@ -567,8 +601,8 @@ def circuit(
                 color=colour,
                 linestyle=style["linestyle"],
                 linewidth=2.2 if edge.layer == "msc" else 1.6,
-                shrinkA=17,
-                shrinkB=19,
+                shrinkA=_set_back(p0, p2, rad, points),
+                shrinkB=_set_back(p2, p0, -rad, points),
                 mutation_scale=1.6,
                 zorder=2,
                 alpha=0.9,

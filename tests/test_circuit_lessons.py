@@ -164,3 +164,29 @@ def test_no_box_hides_an_arrowhead_or_an_inhibition_bar(slug, call):
                 for point in (path[0], path[-1])]  # fmt: skip
         hidden = [p for p in path for box in ends if box.shrunk(0.9, 0.9).contains(*p)]
         assert not hidden, f"{slug} {name}{kwargs}: a box hides part of an edge's end"
+
+
+@pytest.mark.parametrize(("slug", "call"), LESSON_CALLS)
+def test_no_edge_passes_behind_a_third_cells_box(slug, call):
+    """An edge drawn behind another cell's box looks like an arrow to or from that cell (lesson
+    02's Th1-to-MSC arrow ran through Th17): every edge goes round the cells it does not join,
+    in every view a lesson draws."""
+    name, args, kwargs = call
+    drawn = getattr(diagrams, name)(*args, **kwargs)
+    drawn.fig.canvas.draw()
+    boxes = [patch.get_window_extent() for patch in drawn.artists["nodes"].values()]
+    for edge in drawn.artists["edges"]:
+        lines = edge.get_path().to_polygons(closed_only=False)
+        curve = drawn.ax.transData.transform(lines[0])  # the edge's line, before its head
+        ends = {
+            min(
+                range(len(boxes)),
+                key=lambda i, p=point: np.hypot(*(boxes[i].get_points().mean(0) - p)),
+            )
+            for point in (curve[0], curve[-1])
+        }
+        crossed = [
+            i for i, box in enumerate(boxes)
+            if i not in ends and any(box.shrunk(0.9, 0.9).contains(*p) for p in curve)
+        ]  # fmt: skip
+        assert not crossed, f"{slug} {name}{kwargs}: an edge passes behind a third cell's box"

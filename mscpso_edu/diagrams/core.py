@@ -93,6 +93,58 @@ _NODE_RADIUS = 0.42
 _BOX_HALF = (_NODE_RADIUS + 0.05, _NODE_RADIUS * 0.62 + 0.05)
 
 
+#: Extra bends tried, in order, for edges between two cells that pass behind a third cell's box.
+_EXTRA_BENDS = (0.0, 0.2, -0.2, 0.35, -0.35)
+
+
+def _base_bend(edge: _Edge, edges: list[_Edge], pairs: set[tuple[str, str]]) -> float:
+    """An edge's bend: a pair with arrows both ways, or two signs, must not lie on each other."""
+    if (edge.target, edge.source) in pairs or any(
+        o is not edge and (o.source, o.target) == (edge.source, edge.target) for o in edges
+    ):
+        return 0.28 if edge.sign == "inhibits" else -0.12
+    return 0.12
+
+
+def _extra_bends(edges: list[_Edge], pairs: set[tuple[str, str]], cell_ids: list[str]) -> dict:
+    """For each pair of cells, the extra bend (alike for all its edges, so they keep apart) that
+    takes its edges round every other cell drawn, or 0 when none does."""
+    extra = {}
+    for key in {frozenset((e.source, e.target)) for e in edges}:
+        group = [e for e in edges if frozenset((e.source, e.target)) == key]
+        others = [_POSITIONS[c] for c in cell_ids if c not in key]
+
+        def clear(shift: float, group: list[_Edge] = group, others: list = others) -> bool:
+            return not any(
+                _crosses(
+                    np.array(_POSITIONS[e.source]),
+                    np.array(_POSITIONS[e.target]),
+                    _base_bend(e, edges, pairs) + shift * (1 if e.source < e.target else -1),
+                    others,
+                )
+                for e in group
+            )
+
+        extra[key] = next((shift for shift in _EXTRA_BENDS if clear(shift)), 0.0)
+    return extra
+
+
+def _crosses(p0: np.ndarray, p2: np.ndarray, rad: float, centres: list) -> bool:
+    """Does the arc3 edge from ``p0`` to ``p2`` with bend ``rad`` pass over a box at ``centres``?"""
+    chord = p2 - p0
+    control = (p0 + p2) / 2 + rad * np.array([chord[1], -chord[0]])
+    t = np.linspace(0.05, 0.95, 40)[:, None]
+    curve = (1 - t) ** 2 * p0 + 2 * (1 - t) * t * control + t**2 * p2
+    margin = 0.08
+    return any(
+        np.any(
+            (np.abs(curve[:, 0] - x) < _BOX_HALF[0] + margin)
+            & (np.abs(curve[:, 1] - y) < _BOX_HALF[1] + margin)
+        )
+        for x, y in centres
+    )
+
+
 def _points_per_unit(ax: Axes) -> float:
     """Points one data unit spans on an equal-aspect ``ax`` with its current limits."""
     fig = ax.figure
@@ -583,15 +635,15 @@ def circuit(
 
         edge_patches, edge_labels, edge_paths = [], [], []
         pairs = {(e.source, e.target) for e in edges}
+        bend = _extra_bends(edges, pairs, cell_ids)
         for edge in edges:
             style = EDGE_STYLES[edge.sign]
             p0, p2 = np.array(_POSITIONS[edge.source]), np.array(_POSITIONS[edge.target])
-            # Bend edges so a pair with arrows both ways, or two signs, do not lie on each other.
-            rad = 0.12
-            if (edge.target, edge.source) in pairs or any(
-                o is not edge and (o.source, o.target) == (edge.source, edge.target) for o in edges
-            ):
-                rad = 0.28 if edge.sign == "inhibits" else -0.12
+            # Bend edges so a pair with arrows both ways, or two signs, do not lie on each other,
+            # and round the cells they do not join.
+            rad = _base_bend(edge, edges, pairs) + bend[frozenset((edge.source, edge.target))] * (
+                1 if edge.source < edge.target else -1
+            )
             colour = _edge_colour(edge)
             arrow = FancyArrowPatch(
                 tuple(p0),

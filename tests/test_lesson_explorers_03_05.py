@@ -144,3 +144,36 @@ def test_lesson_03_states_the_explorers_course_trigger_and_default_strength():
     assert f"extra influx of dendritic cells from day {ONSET_DAY:g}" in text
     strength = widgets.explore_keratinocytes().defaults["strength"]
     assert f"at strength {strength:g} (the default strength)" in text
+
+
+def test_lesson_03_words_about_model_and_measured_turnover_hold():
+    """Lesson 03's 'Model vs measurement' paragraph: the model's healthy skin turns over somewhat
+    more slowly than the textbook's transit time and its plaque several times more slowly; in
+    psoriasis the model's pool grows more than the measured one while its output rises far less."""
+    import re
+
+    import nbformat
+
+    from mscpso_edu.knowledge import fact
+    from mscpso_edu.paths import lessons_dir
+
+    notebook = nbformat.read(lessons_dir() / "03_keratinocytes.ipynb", as_version=4)
+    text = next(c.source for c in notebook.cells if "### Model vs measurement" in c.source)
+    assert "somewhat more slowly than the textbook" in text
+    assert "its plaque several times more slowly" in text
+    transit = fact("kc_transit_textbook").values
+    healthy, psoriatic = skin_circuit.healthy_state(), skin_circuit.psoriatic_state()
+    assert 1.0 < healthy.turnover_days / transit["normal"] < 2.0
+    assert psoriatic.turnover_days / transit["psoriatic"] >= 3.0
+
+    table = str(skin_circuit.kinetics_comparison())  # the folds the learner reads in the table
+
+    def folds(quantity: str) -> tuple[float, float]:
+        row = next(line for line in table.splitlines() if line.startswith(f"| {quantity}"))
+        model, measured = (float(x) for x in re.findall(r"\(([\d.]+)×\)", row))
+        return model, measured
+
+    pool_model, pool_measured = folds("Proliferative pool")
+    made_model, made_measured = folds("Cells produced")
+    assert pool_model > pool_measured
+    assert made_model < 0.5 * made_measured

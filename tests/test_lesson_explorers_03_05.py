@@ -177,3 +177,22 @@ def test_lesson_03_words_about_model_and_measured_turnover_hold():
     made_model, made_measured = folds("Cells produced")
     assert pool_model > pool_measured
     assert made_model < 0.5 * made_measured
+
+
+def test_lesson_05_later_trigger_relapses_a_healed_course_only_when_large_enough():
+    """Lesson 05's What to notice: after the default healing course a later trigger as large as
+    the onset stimulus flips the skin back, one half that size does not, and tissue memory
+    lowers the push needed."""
+    explorer = widgets.explore_skin_circuit()
+    onset = explorer.values["dc_rate"]
+
+    def final(rate: float) -> str:
+        explorer.controls["trigger_rate"].value = rate
+        return explorer.readout.value.split(";")[0]
+
+    assert "healthy" in final(0.0)
+    assert "psoriatic" in final(onset)
+    smaller = next(r for r in (onset / 2 + 250 * k for k in range(8)) if "psoriatic" in final(r))
+    assert smaller > onset / 2
+    explorer.controls["memory"].value = True
+    assert "psoriatic" in final(smaller - 250)

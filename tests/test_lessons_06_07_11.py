@@ -255,3 +255,16 @@ def test_07_numbers_typed_in_the_lesson_are_the_explorers_and_the_models():
     assert biologic_days % 7 == 0
     onset = models.DCStimulus()
     assert f"later trigger of {onset.rate:g} DCs/mm² per day (the size of the model's own" in text
+
+
+def test_07_healed_virtual_patients_settle_at_their_own_healthy_state_near_zero():
+    """Lesson 07 section 4: healed lines settle (no drift at the end) a little below the published
+    healthy state's 0, because the proxy is scaled to the published states."""
+    import numpy as np
+
+    fan = lesson_07_fan()
+    healed = np.array([row for row, s in zip(fan.pasi, fan.final_states, strict=True)
+                       if s == "healthy"])  # fmt: skip
+    assert np.all(np.abs(healed[:, -1] - healed[:, -30]) < 1e-3)  # settled
+    assert np.all(healed[:, -1] < 0.01) and np.mean(healed[:, -1] < 0) > 0.8
+    assert abs(fan.reference[-1]) < 0.01  # the published parameters settle at 0

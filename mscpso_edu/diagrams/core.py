@@ -709,7 +709,7 @@ def circuit(
                     [],
                     color=ROLE_COLOURS["msc"],
                     linewidth=2.4,
-                    label="green, thick: MSC effect (labelled with the MSC's effectors)",
+                    label="green, thick: arrows to and from MSCs (labelled with the mediators)",
                 )
             )
         legend = ax.legend(

@@ -58,8 +58,8 @@ class ShortTextQuestion(Question):
         known = {normalise_answer(m.answer): m.feedback for m in reversed(self.mistakes)}
         object.__setattr__(self, "_mistake_feedback", known)
 
-    def grade(self, response: Any) -> Result:
-        """Grade a typed answer."""
+    def _typed(self, response: Any) -> str:
+        """The learner's text, normalised; an error if it is not text, too long or empty."""
         if not isinstance(response, str):
             raise self._error(f"expected text, got {response!r}")
         if len(response) > MAX_TEXT_RESPONSE:
@@ -67,6 +67,11 @@ class ShortTextQuestion(Question):
         typed = normalise_answer(response)
         if not typed:
             raise self._error("type an answer before checking")
+        return typed
+
+    def grade(self, response: Any) -> Result:
+        """Grade a typed answer."""
+        typed = self._typed(response)
         if typed in self._accepted:
             return self._result(1.0, "Correct.")
         return self._result(0.0, join_parts(["Not quite.", self._mistake_feedback.get(typed, "")]))
@@ -80,13 +85,7 @@ class HashedShortTextQuestion(ShortTextQuestion):
 
     def grade(self, response: Any) -> Result:
         """Grade typed text against the hashed accepted answers."""
-        if not isinstance(response, str):
-            raise self._error(f"expected text, got {response!r}")
-        if len(response) > MAX_TEXT_RESPONSE:
-            raise self._error(f"keep the answer under {MAX_TEXT_RESPONSE} characters")
-        typed = normalise_answer(response)
-        if not typed:
-            raise self._error("type an answer before checking")
+        typed = self._typed(response)
         salt, accepted, mistakes, sealed = self._hashed  # type: ignore[attr-defined]
         digest = keyed_hash(salt, self.id, typed)
         if digest in accepted:

@@ -237,3 +237,19 @@ def test_a_bad_roster_is_one_clear_error(tmp_path, text, message):
     roster.write_text(text, encoding="utf-8")
     with pytest.raises(CourseError, match=message):
         gradebook.read_roster(roster)
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda p: p.mkdir(), r"roster\.csv: the roster file is a folder; name a CSV file"),
+        (lambda p: p.write_bytes(b"student,name\n\xff\xfe\n"), r"roster\.csv: .*not UTF-8 text"),
+        (lambda p: p.write_bytes(b"student,name\ns0,\0\0\n"), r"roster\.csv: .*not a CSV text"),
+        (lambda p: None, r"roster\.csv: no such roster file"),
+    ],
+)
+def test_an_unreadable_roster_is_one_clear_error(tmp_path, make, message):
+    roster = tmp_path / "roster.csv"
+    make(roster)
+    with pytest.raises(CourseError, match=message):
+        gradebook.read_roster(roster)

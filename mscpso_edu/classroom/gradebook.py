@@ -22,6 +22,7 @@ __all__ = [
     "canvas_csv",
     "grades_csv",
     "long_csv",
+    "read_csv_text",
     "read_roster",
     "spreadsheet_text",
 ]
@@ -158,6 +159,24 @@ class RosterEntry:
 ROSTER_COLUMNS = ("student", "name", "canvas_id", "sis_user_id", "sis_login_id", "section")
 
 
+def read_csv_text(path: Path, what: str) -> str:
+    """The text of an instructor's CSV file (``what``: "roster", "marks file"...), or one
+    :class:`CourseError` naming the file: missing, a folder, unreadable, not UTF-8, or binary."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise CourseError(f"no such {what}", path) from None
+    except IsADirectoryError:
+        raise CourseError(f"the {what} is a folder; name a CSV file", path) from None
+    except UnicodeDecodeError:
+        raise CourseError(f"the {what} is not UTF-8 text; save it as UTF-8 CSV", path) from None
+    except OSError as error:
+        raise CourseError(f"cannot read the {what} ({error.strerror})", path) from None
+    if "\0" in text:
+        raise CourseError(f"the {what} is not a CSV text file", path)
+    return text
+
+
 def read_roster(path: str | Path) -> dict[str, RosterEntry]:
     """Read a class list CSV (columns :data:`ROSTER_COLUMNS`; ``student`` and ``name`` required).
 
@@ -165,12 +184,7 @@ def read_roster(path: str | Path) -> dict[str, RosterEntry]:
     file and the line.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise CourseError("no such roster file", path) from None
-    except UnicodeDecodeError:
-        raise CourseError("the roster is not UTF-8 text; save it as UTF-8 CSV", path) from None
+    text = read_csv_text(path, "roster file")
     reader = csv.DictReader(io.StringIO(text))
     header = reader.fieldnames or []
     missing = [name for name in ("student", "name") if name not in header]

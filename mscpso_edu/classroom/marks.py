@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import CourseError
+from .gradebook import read_csv_text
 from .gradebook import spreadsheet_text as _as_text
 from .grading import GradeRun
 
@@ -71,18 +72,7 @@ def read_marks(path: str | Path) -> list[Mark]:
         empty id, points that are not a number of 0 or more, or the same answer marked twice.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise CourseError("no such marks file", path) from None
-    except IsADirectoryError:
-        raise CourseError("the marks file is a folder; name a CSV file", path) from None
-    except UnicodeDecodeError:
-        raise CourseError("the marks file is not UTF-8 text; save it as UTF-8 CSV", path) from None
-    except OSError as error:
-        raise CourseError(f"cannot read the marks file ({error.strerror})", path) from None
-    if "\0" in text:
-        raise CourseError("the marks file is not a CSV text file", path)
+    text = read_csv_text(path, "marks file")
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
         header = reader.fieldnames or []
